@@ -1,0 +1,49 @@
+"""The raw archive: every response the spider receives, as standard WARC files (warcio).
+
+One gzipped WARC per crawl run under ``<data>/warc/``; each record is its own gzip member, so
+the store's (file, offset, length) lookup reads one capture without scanning the file, and
+other web-archive tools (pywb, warcio index) read the files as they are.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+
+class WarcArchive:
+    def __init__(self, folder: str | Path, name: str) -> None:
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.name = f"{name}.warc.gz"
+        self.fh = (self.folder / self.name).open("ab")
+        self.writer = WARCWriter(self.fh, gzip=True)
+
+    def write(self, url: str, status: int, reason: str, headers: list[tuple[str, str]], body: bytes, fetched_at: str) -> tuple[int, int]:
+        """Append one response record; returns its (offset, length) in the file."""
+        offset = self.fh.tell()
+        http_headers = StatusAndHeaders(f"{status} {reason or 'OK'}", headers, protocol="HTTP/1.1")
+        record = self.writer.create_warc_record(
+            url, "response", payload=io.BytesIO(body), http_headers=http_headers,
+            warc_headers_dict={"WARC-Date": fetched_at},
+        )
+        self.writer.write_record(record)
+        self.fh.flush()
+        return offset, self.fh.tell() - offset
+
+    def close(self) -> None:
+        self.fh.close()
+
+
+def read_capture(folder: str | Path, name: str, offset: int) -> tuple[str, int, bytes]:
+    """(url, status, body) of the capture at ``offset`` in ``name``."""
+    with (Path(folder) / name).open("rb") as fh:
+        fh.seek(offset)
+        for record in ArchiveIterator(fh):
+            status = int(record.http_headers.get_statuscode()) if record.http_headers else 0
+            return record.rec_headers.get_header("WARC-Target-URI"), status, record.content_stream().read()
+    raise ValueError(f"no WARC record at {name}:{offset}")

@@ -1,0 +1,387 @@
+"""Settings: read once from ``settings.toml`` into validated, frozen dataclasses.
+
+Precedence, lowest first: the defaults below (and the built-in site profile shipped as
+``crawler/data/sites/*.toml``) < the settings file < ``SITREP_<SECTION>_<KEY>`` environment
+variables < command-line flags. Anything unknown, mistyped or impossible stops with one
+``ConfigError`` line naming the file, the key, what was expected and what was found.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from crawler.errors import ConfigError
+
+DEFAULT_FILE = "settings.toml"
+
+
+def setting(default: Any, help: str) -> Any:
+    """A dataclass field with its default and the one-line help the README table shows."""
+    if isinstance(default, (dict, list)):
+        return dataclasses.field(default_factory=lambda: type(default)(default), metadata={"help": help})
+    return dataclasses.field(default=default, metadata={"help": help})
+
+
+@dataclasses.dataclass(frozen=True)
+class Storage:
+    data_dir: str = setting("data", "where the record store, WARC archive and index live")
+
+
+@dataclasses.dataclass(frozen=True)
+class Crawl:
+    site: str = setting("belarusinfocus", "which [sites.*] profile `sitrep crawl` uses")
+    contact_url: str = setting(
+        "https://github.com/sitrep-archive/sitrep", "where the site's admins can reach the crawl's operator"
+    )
+    user_agent: str = setting("sitrep/{version} (+{contact_url})", "User-Agent; {version} and {contact_url} are filled in")
+    obey_robots: bool = setting(True, "obey robots.txt")
+    download_delay: float = setting(1.0, "seconds between requests to one domain (at least)")
+    concurrent_per_domain: int = setting(2, "requests in flight per domain")
+    autothrottle: bool = setting(True, "adapt the delay to the site's response times")
+    timeout: float = setting(30.0, "seconds before a request is given up")
+    max_size_mb: float = setting(10.0, "responses larger than this are dropped")
+    retries: int = setting(3, "retries of a failed request (with backoff, honouring Retry-After)")
+    max_retry_after: float = setting(120.0, "longest Retry-After wait honoured, in seconds")
+    memory_limit_mb: int = setting(300, "the crawl stops when its memory passes this")
+    memory_check_seconds: float = setting(5.0, "how often memory is checked")
+    time_limit: float = setting(3600.0, "seconds after which a crawl closes itself")
+    max_failed_ratio: float = setting(0.10, "exit non-zero when more than this share of requests failed")
+    max_parse_failed_ratio: float = setting(0.25, "exit non-zero when more article pages than this fail to parse")
+    resolve: dict[str, str] = setting({}, "host -> IP address, like curl --resolve (used to serve the sample on 127.0.0.1)")
+
+
+@dataclasses.dataclass(frozen=True)
+class Index:
+    lock_timeout: float = setting(10.0, "seconds a writer waits for the index lock before giving up")
+    memory_mb: int = setting(128, "memory for Whoosh's writer pool")
+
+
+@dataclasses.dataclass(frozen=True)
+class Search:
+    per_page: int = setting(20, "hits per page")
+    facets: tuple[str, ...] = setting(("countries", "topic", "trend", "year"), "facets computed by default")
+    facet_top: int = setting(8, "values shown per facet on the terminal")
+    snippet_chars: int = setting(240, "length of a highlighted snippet")
+
+
+@dataclasses.dataclass(frozen=True)
+class Labels:
+    """What one language's pages print, mapped to sitrep's values (the real ones can be set here)."""
+
+    topics: dict[str, str]
+    trends: dict[str, str]
+    verdict_prefixes: tuple[str, ...]
+    category_status: str
+    author_prefixes: tuple[str, ...]
+    caption_prefixes: tuple[str, ...]
+    boilerplate: tuple[str, ...]
+    listing_heads: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Site:
+    """A site profile: where the archive lives and how its pages speak."""
+
+    name: str
+    canonical_host: str
+    hosts: tuple[str, ...]
+    scheme: str
+    start_urls: tuple[str, ...]
+    listing_prefix: str
+    feed_paths: tuple[str, ...]
+    first_year: int
+    last_year: int
+    migration_dates: tuple[str, ...]
+    lang_prefixes: dict[str, str]
+    topics: tuple[str, ...]
+    old_sections: dict[str, str]
+    labels: dict[str, Labels]
+    key: str = ""  # the profile's name under [sites.*]; set by the loader
+
+    def validate(self, source: str, key: str) -> None:
+        if self.scheme not in ("http", "https"):
+            raise ConfigError(source, f"{key}.scheme", f"expected 'http' or 'https', found {self.scheme!r}")
+        if self.canonical_host not in self.hosts:
+            raise ConfigError(source, f"{key}.canonical_host", f"expected one of hosts {list(self.hosts)}, found {self.canonical_host!r}")
+        if "en" not in self.labels:
+            raise ConfigError(source, f"{key}.labels", "expected a table for 'en', found none")
+        for lang in (*self.lang_prefixes, *self.labels):
+            if lang not in ("en", "ru", "be"):
+                raise ConfigError(source, f"{key}.labels", f"expected languages en/ru/be, found {lang!r}")
+        for lang, table in self.labels.items():
+            for label, slug in table.topics.items():
+                if slug not in self.topics:
+                    raise ConfigError(source, f"{key}.labels.{lang}.topics", f"expected a slug from topics, found {slug!r} for {label!r}")
+            for label, trend in table.trends.items():
+                if trend not in ("improved", "worsened", "unchanged"):
+                    raise ConfigError(source, f"{key}.labels.{lang}.trends", f"expected improved/worsened/unchanged, found {trend!r} for {label!r}")
+        for old, slug in self.old_sections.items():
+            if slug not in self.topics:
+                raise ConfigError(source, f"{key}.old_sections.{old}", f"expected a slug from topics, found {slug!r}")
+        if self.last_year and self.last_year < self.first_year:
+            raise ConfigError(source, f"{key}.last_year", f"expected 0 or a year >= first_year ({self.first_year}), found {self.last_year}")
+
+    def topic_label(self, slug: str, lang: str = "en") -> str | None:
+        """The label a page in ``lang`` prints for a topic slug (first one in the table)."""
+        for table in (self.labels.get(lang), self.labels["en"]):
+            if table:
+                for label, value in table.topics.items():
+                    if value == slug:
+                        return label
+        return None
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    storage: Storage = dataclasses.field(default_factory=Storage)
+    crawl: Crawl = dataclasses.field(default_factory=Crawl)
+    index: Index = dataclasses.field(default_factory=Index)
+    search: Search = dataclasses.field(default_factory=Search)
+    sites: dict[str, Site] = dataclasses.field(default_factory=dict)
+    source: str = "defaults"
+    countries: dict[str, dict[str, tuple[str, ...]]] = dataclasses.field(default_factory=dict)
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.storage.data_dir)
+
+    @property
+    def site(self) -> Site:
+        return self.sites[self.crawl.site]
+
+
+SECTIONS = {"storage": Storage, "crawl": Crawl, "index": Index, "search": Search}
+RANGES = {  # key: (lowest allowed, why)
+    "crawl.download_delay": 0.0,
+    "crawl.concurrent_per_domain": 1,
+    "crawl.timeout": 0.1,
+    "crawl.max_size_mb": 0.001,
+    "crawl.retries": 0,
+    "crawl.max_retry_after": 0.0,
+    "crawl.memory_limit_mb": 16,
+    "crawl.memory_check_seconds": 0.1,
+    "crawl.time_limit": 1.0,
+    "crawl.max_failed_ratio": 0.0,
+    "crawl.max_parse_failed_ratio": 0.0,
+    "index.lock_timeout": 0.0,
+    "index.memory_mb": 8,
+    "search.per_page": 1,
+    "search.facet_top": 1,
+    "search.snippet_chars": 20,
+}
+RATIOS = ("crawl.max_failed_ratio", "crawl.max_parse_failed_ratio")
+FACETS = ("countries", "orgs", "topic", "trend", "lang", "author", "year", "month")
+
+
+def _type_name(tp: Any) -> str:
+    origin = typing.get_origin(tp)
+    if origin is tuple:
+        return "a list of strings"
+    if origin is dict:
+        return "a table"
+    return {bool: "true or false", int: "an integer", float: "a number", str: "a string"}.get(tp, str(tp))
+
+
+def _found(value: Any) -> str:
+    kind = {bool: "boolean", int: "integer", float: "number", str: "string", list: "list", dict: "table"}.get(type(value), type(value).__name__)
+    return f"{kind} {value!r}"
+
+
+def _convert(tp: Any, value: Any, source: str, key: str) -> Any:
+    """``value`` as type ``tp``, or a ConfigError that says what was expected and found."""
+    origin = typing.get_origin(tp)
+    wrong = ConfigError(source, key, f"expected {_type_name(tp)}, found {_found(value)}")
+    if tp is bool:
+        if not isinstance(value, bool):
+            raise wrong
+        return value
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise wrong
+        return value
+    if tp is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise wrong
+        return float(value)
+    if tp is str:
+        if not isinstance(value, str):
+            raise wrong
+        return value
+    if origin is tuple:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise wrong
+        return tuple(value)
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise wrong
+        item_type = typing.get_args(tp)[1]
+        return {k: _convert(item_type, v, source, f"{key}.{k}") for k, v in value.items()}
+    if dataclasses.is_dataclass(tp):
+        if not isinstance(value, dict):
+            raise wrong
+        return _build(tp, value, source, key)
+    raise TypeError(f"no converter for {tp}")  # a programming error, not a user's
+
+
+def _build(cls: type, data: Mapping[str, Any], source: str, prefix: str) -> Any:
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    for key in data:
+        if key not in fields:
+            raise ConfigError(source, f"{prefix}.{key}", f"unknown setting (known: {', '.join(sorted(fields))})")
+    values = {}
+    for name, f in fields.items():
+        if name in data:
+            values[name] = _convert(hints[name], data[name], source, f"{prefix}.{name}")
+        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            raise ConfigError(source, f"{prefix}.{name}", f"expected {_type_name(hints[name])}, found nothing")
+    return cls(**values)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(str(path), "-", "file not found (pass an existing file to --settings)") from None
+    except IsADirectoryError:
+        raise ConfigError(str(path), "-", "is a directory, expected a TOML file") from None
+    except PermissionError:
+        raise ConfigError(str(path), "-", "cannot be read (permission denied)") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), "-", f"not valid TOML ({exc})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(str(path), "-", "not valid TOML (not UTF-8 text)") from None
+
+
+def builtin_sites() -> dict[str, dict[str, Any]]:
+    """The site profiles shipped with sitrep, as raw tables."""
+    folder = resources.files("crawler") / "data" / "sites"
+    out = {}
+    for entry in folder.iterdir():
+        if entry.name.endswith(".toml"):
+            out[entry.name[: -len(".toml")]] = tomllib.loads(entry.read_text(encoding="utf-8"))
+    return out
+
+
+def _deep_merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _env_value(raw: str) -> Any:
+    """An environment value read as a TOML value when it is one (numbers, booleans, lists)."""
+    try:
+        return tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        return raw
+
+
+def _from_env(environ: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for name, raw in environ.items():
+        if not name.startswith("SITREP_") or name == "SITREP_SETTINGS":
+            continue
+        rest = name[len("SITREP_") :].lower()
+        section, _, key = rest.partition("_")
+        if section not in SECTIONS:
+            raise ConfigError(f"environment {name}", name, f"unknown setting (sections: {', '.join(SECTIONS)})")
+        out.setdefault(section, {})[key] = _env_value(raw)
+        out[section].setdefault("__source__", {})[key] = f"environment {name}"
+    return out
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    """A dataclass's fields as they are (no deep copy, unlike ``asdict``), lists for tuples."""
+    out = {}
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        out[f.name] = list(value) if isinstance(value, tuple) else value
+    return out
+
+
+def _check_ranges(settings: Settings, source: str, origin: Mapping[str, str]) -> None:
+    for dotted, low in RANGES.items():
+        section, key = dotted.split(".")
+        value = getattr(getattr(settings, section), key)
+        where = origin.get(dotted, "defaults")
+        if value < low:
+            raise ConfigError(where, dotted, f"expected a value >= {low}, found {value!r}")
+        if dotted in RATIOS and value > 1:
+            raise ConfigError(where, dotted, f"expected a share from 0 to 1, found {value!r}")
+    for facet in settings.search.facets:
+        if facet not in FACETS:
+            raise ConfigError(origin.get("search.facets", source), "search.facets", f"expected facets from {', '.join(FACETS)}, found {facet!r}")
+    if settings.crawl.site not in settings.sites:
+        raise ConfigError(origin.get("crawl.site", source), "crawl.site", f"unknown site {settings.crawl.site!r} (profiles: {', '.join(sorted(settings.sites))})")
+
+
+def load(
+    path: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Settings from defaults, the file, the environment and flags (``{"storage.data_dir": ...}``).
+
+    ``path`` None means ``$SITREP_SETTINGS``, else ``./settings.toml`` when it exists, else
+    defaults only.
+    """
+    environ = os.environ if environ is None else environ
+    if path is None:
+        path = environ.get("SITREP_SETTINGS") or (DEFAULT_FILE if Path(DEFAULT_FILE).is_file() else None)
+    source = str(path) if path else "defaults"
+    data = _read_toml(Path(path)) if path else {}
+    for key in data:
+        if key not in (*SECTIONS, "sites", "countries"):
+            raise ConfigError(source, key, f"unknown section (known: {', '.join([*SECTIONS, 'sites', 'countries'])})")
+    sections: dict[str, Any] = {}
+    origin: dict[str, str] = {}  # dotted key -> where its value came from, for range errors
+    env = _from_env(environ)
+    flags: dict[str, dict[str, Any]] = {}
+    for dotted, value in (overrides or {}).items():
+        if value is not None:
+            name, key = dotted.split(".")
+            flags.setdefault(name, {})[key] = value
+    for name, cls in SECTIONS.items():
+        table = data.get(name, {})
+        if not isinstance(table, dict):
+            raise ConfigError(source, name, f"expected a table, found {_found(table)}")
+        built = _build(cls, table, source, name)
+        origin.update({f"{name}.{key}": source for key in table})
+        layers = [(env[name]["__source__"][k], k, v) for k, v in env.get(name, {}).items() if k != "__source__"]
+        layers += [("command line", k, v) for k, v in flags.get(name, {}).items()]
+        for where, key, value in layers:
+            built = _build(cls, {**_fields(built), key: value}, where, name)
+            origin[f"{name}.{key}"] = where
+        sections[name] = built
+    sites_raw = builtin_sites()
+    file_sites = data.get("sites", {})
+    if not isinstance(file_sites, dict):
+        raise ConfigError(source, "sites", f"expected a table, found {_found(file_sites)}")
+    for name, table in file_sites.items():
+        if not isinstance(table, dict):
+            raise ConfigError(source, f"sites.{name}", f"expected a table, found {_found(table)}")
+        sites_raw[name] = _deep_merge(sites_raw.get(name, {}), table)
+    sites = {}
+    for name, table in sites_raw.items():
+        site = dataclasses.replace(_build(Site, table, source, f"sites.{name}"), key=name)
+        site.validate(source, f"sites.{name}")
+        sites[name] = site
+    countries = data.get("countries", {})
+    countries = _convert(dict[str, dict[str, tuple[str, ...]]], countries, source, "countries")
+    settings = Settings(**sections, sites=sites, source=source, countries=countries)
+    _check_ranges(settings, source, origin)
+    return settings

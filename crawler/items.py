@@ -1,0 +1,18 @@
+"""What the spider hands to the pipeline: raw article pages and listing weeks."""
+
+from __future__ import annotations
+
+import dataclasses
+
+
+@dataclasses.dataclass
+class PageItem:
+    url: str
+    body: bytes
+    fetched_at: str
+
+
+@dataclasses.dataclass
+class ListingItem:
+    url: str
+    weeks: list[tuple[str, str, str, str]]  # (article url, week start, week end, listing url)

@@ -1,0 +1,34 @@
+"""Page parsers: one module per layout generation, chosen by detecting what the page is.
+
+Archived pages keep their old layouts whatever their date, so the generation is detected from
+the page (``GENERATIONS`` in order, richest first), never from the URL's era.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from crawler.config import Site
+from crawler.errors import ParseError
+from crawler.parsers import current, headerless, old, transitional
+from crawler.parsers.common import check_title, find_title, read_page
+from crawler.record import Record
+
+GENERATIONS: tuple[ModuleType, ...] = (old, current, transitional, headerless)
+
+
+def parse_article(url: str, html: str | bytes, site: Site, fetched_at: str | None = None) -> Record:
+    """The record of one article page, or ``ParseError(url, field, reason)``; nothing else escapes."""
+    try:
+        page = read_page(url, html, site)
+        title, title_at = find_title(page)
+        check_title(page, title)
+        for generation in GENERATIONS:
+            if generation.detect(page, title_at):
+                return generation.parse(page, title, title_at, fetched_at)
+    except ParseError:
+        raise
+    except (RecursionError, ValueError, TypeError, IndexError, KeyError, AttributeError, AssertionError) as exc:
+        # a page the helpers did not foresee: report it as this page's parse failure, with the cause
+        raise ParseError(url, "page", f"unexpected structure ({type(exc).__name__}: {exc})") from exc
+    raise ParseError(url, "layout", "no parser generation recognises the page")  # headerless detects everything

@@ -1,0 +1,372 @@
+"""The bundled sample archive: a seeded, structurally faithful copy of the site, with its truth.
+
+``generate(out, count, seed)`` writes ``<out>/site/<host>/<path>/index.html`` pages (every
+layout generation, paginated listings in both styles, feeds, robots.txt, the same text under
+two hosts and a numeric slug, Russian and Belarusian pages) and ``<out>/truth.jsonl``: the
+records a correct crawl must end with. Same seed, same bytes.
+
+Weeks that only a listing or a stamp can date are chosen so the Monday rule alone pins their
+year within ``first_year..LAST_YEAR`` (the sample's settings set ``last_year`` to it), so the
+truth does not depend on any inference cleverer than that rule.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import random
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+from crawler import urls as urlrules
+from crawler.config import Site, load
+from crawler.dates import YearlessRange
+from crawler.record import Record, finish, make_id
+from crawler.sample import prose, render
+
+LAST_YEAR = 2025
+FIRST_WEEK = dt.date(2014, 1, 6)
+MIGRATION = dt.date(2016, 4, 18)  # weeks before this were written on the old site
+TRANSITION = dt.date(2017, 1, 2)
+NEW_SITE = dt.date(2018, 1, 1)
+CURRENT_TOPICS = ("the-ruling-elite", "society-and-political-parties", "security-issues", "belarus-west-relations", "belarus-russia-relations")
+OLD_TOPICS = (*CURRENT_TOPICS, "economy", "international-relations")
+PRO, INFO = "belarusinfocus.pro", "belarusinfocus.info"
+PER_PAGE = 20
+UNKNOWN_VERDICT = "The situation is hard to judge"
+PRIVATE_PATH = "/private/draft-of-the-week/"
+
+
+@dataclasses.dataclass
+class Page:
+    host: str
+    path: str
+    kind: str  # current | transitional | old | headerless
+    markup: str
+    spec: dict[str, Any]
+    listed: bool = True  # linked from a listing (else only from a feed)
+    query: str = ""  # how listings link it (``?page=1`` on some old pages)
+
+    @property
+    def url(self) -> str:
+        return f"https://{self.host}{self.path}"
+
+
+@dataclasses.dataclass
+class Article:
+    n: int
+    lang: str
+    week: dt.date
+    topic: str
+    title: str
+    paragraphs: list[str]  # lead first
+    author: str | None
+    by_line: bool  # author printed as a first "By <Author>" line instead of in the header
+    trend: str
+    verdict: str
+    caption: str | None
+    stamp: dt.datetime | None
+    mentions: prose.Text
+    pages: list[Page] = dataclasses.field(default_factory=list)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
+
+
+def monday_unique(week: dt.date, first_year: int, last_year: int = LAST_YEAR) -> bool:
+    """Is ``week`` the only year in the archive's span in which its day and month fall on a Monday?"""
+    r = YearlessRange((week.month, week.day), ((week + dt.timedelta(days=6)).month, (week + dt.timedelta(days=6)).day))
+    return sum(1 for y in range(first_year, last_year + 1) if r.in_year(y)) == 1
+
+
+def _verdict(rng: random.Random, site: Site, lang: str, trend: str) -> str:
+    if lang == "en" and rng.random() < 0.02:
+        return UNKNOWN_VERDICT
+    table = site.labels[lang].trends
+    labels = [label for label, value in table.items() if value == trend]
+    return labels[0] if rng.random() < 0.8 else rng.choice(labels)
+
+
+def plan(count: int, seed: int, site: Site) -> list[Article]:
+    """Decide every article and the pages it appears on."""
+    rng = random.Random(seed)
+    weeks = (NEW_SITE.replace(year=LAST_YEAR + 1) - FIRST_WEEK).days // 7
+    articles: list[Article] = []
+    seen_ids: set[str] = set()
+    slugs: set[tuple[str, str]] = set()
+    for n in range(count):
+        week = FIRST_WEEK + dt.timedelta(weeks=rng.randrange(weeks))
+        lang = "en"
+        if week >= NEW_SITE and rng.random() < 0.12:
+            lang = rng.choice(["ru", "be"])
+        topic = rng.choice(OLD_TOPICS if week < NEW_SITE else CURRENT_TOPICS)
+        focus = rng.choice([c for c in (prose.EN if lang == "en" else prose.RU) if c != "BY"])
+        mentions = prose.Text()
+        while True:
+            title_mentions, text_mentions = prose.Text(), prose.Text()
+            title = prose.title(rng, lang, title_mentions, focus)
+            paragraphs = [prose.paragraph(rng, lang, text_mentions, focus) for _ in range(rng.randint(3, 6))]
+            rid = make_id(lang, title, paragraphs[0], paragraphs[1:])
+            if rid not in seen_ids:
+                seen_ids.add(rid)
+                mentions.add(title_mentions)
+                mentions.add(text_mentions)
+                break
+        if rng.random() < 0.15 and len(paragraphs) > 2:  # "- " bullets inside the body
+            paragraphs[2] = "- " + paragraphs[2]
+        trend = rng.choice(["unchanged", "unchanged", "worsened", "improved"])
+        author = rng.choice(prose.AUTHORS) if rng.random() < 0.35 else None
+        caption = None
+        if rng.random() < 0.3:
+            caption = rng.choice(["Фота: TUT.BY", "Фото: Reuters", "Фота: БелТА", "Photo: president.gov.by"])
+        article = Article(
+            n=1000 + n, lang=lang, week=week, topic=topic, title=title, paragraphs=paragraphs, author=author,
+            by_line=bool(author) and lang == "en" and rng.random() < 0.4, trend=trend,
+            verdict=_verdict(rng, site, lang, trend), caption=caption, stamp=None, mentions=mentions,
+        )
+        _place(rng, article, site, slugs)
+        articles.append(article)
+    articles.sort(key=lambda a: (a.week, a.n))
+    return articles
+
+
+def _unique_slug(slugs: set[tuple[str, str]], host: str, base: str) -> str:
+    slug, i = base, 2
+    while (host, slug) in slugs:
+        slug, i = f"{base}-{i}", i + 1
+    slugs.add((host, slug))
+    return slug
+
+
+def _old_section(rng: random.Random, topic: str) -> str:
+    if topic == "society-and-political-parties" and rng.random() < 0.5:
+        return "society-and-politics"
+    return topic
+
+
+def _place(rng: random.Random, a: Article, site: Site, slugs: set[tuple[str, str]]) -> None:
+    """Put an article on its pages, by era: old .info site, transitional .info, current .pro."""
+    markup = lambda: rng.choice(render.MARKUPS)  # noqa: E731 - one markup per page, seeded
+    slug = _unique_slug(slugs, "any", _slug(a.title))
+    if a.lang != "en":
+        prefix = site.lang_prefixes[a.lang]
+        a.pages.append(Page(PRO, f"{prefix}{a.topic}/{a.topic}-{a.n}/", "current", markup(), {}))
+        return
+    unique = monday_unique(a.week, site.first_year)
+    if a.week < TRANSITION:
+        section = _old_section(rng, a.topic)
+        migrated = a.week < MIGRATION and rng.random() < 0.5
+        a.stamp = dt.datetime(2016, 4, 22, 10, 34) if migrated else dt.datetime.combine(a.week + dt.timedelta(days=rng.randrange(7)), dt.time(10, rng.randrange(60)))
+        listed = rng.random() > 0.06
+        old = Page(INFO, f"/{section}/{slug}/", "old", markup(), {}, listed=listed, query="?page=1" if rng.random() < 0.2 else "")
+        a.pages.append(old)
+        copy = rng.random() < 0.4 or (listed and not unique)
+        if copy and a.topic in CURRENT_TOPICS:
+            a.pages.append(Page(PRO, f"/{a.topic}/{slug}/", "current", markup(), {}))
+        elif listed and not unique:  # no page prints its week and the listing cannot date it
+            old.listed = False
+    elif a.week < NEW_SITE:
+        section = _old_section(rng, a.topic)
+        a.pages.append(Page(INFO, f"/{section}/{slug}/", "transitional", markup(), {}))
+        if rng.random() < 0.5 and a.topic in CURRENT_TOPICS:
+            a.pages.append(Page(PRO, f"/{a.topic}/{slug}/", "current", markup(), {}))
+    elif rng.random() < 0.05:
+        a.pages.append(Page(PRO, f"/{slug}/", "headerless", markup(), {}, listed=unique))
+    else:
+        a.pages.append(Page(PRO, f"/{a.topic}/{slug}/", "current", markup(), {}))
+    if a.week >= NEW_SITE and rng.random() < 0.08:
+        numeric = f"/{a.n}/" if rng.random() < 0.5 else f"/{a.n}-2/"
+        a.pages.append(Page(PRO, numeric, "current", markup(), {}, listed=False))
+
+
+# --- rendering ---------------------------------------------------------------------------
+
+def chrome(site: Site, lang: str) -> render.Chrome:
+    prefix = site.lang_prefixes.get(lang, "/")
+    root = f"https://{PRO}{prefix}analytics/" if lang != "en" else f"https://{PRO}/analytics/"
+    topics = [(site.topic_label(t, lang) or t, f"{root}{t}/" if lang == "en" else root) for t in CURRENT_TOPICS]
+    return render.Chrome(lang=lang, labels=site.labels[lang], topics=topics, listing_root=root)
+
+
+def page_html(a: Article, page: Page, site: Site, markup: str | None = None, similar: list[tuple[str, str, str]] | None = None) -> str:
+    """One page of an article in its markup (or the one asked for)."""
+    markup = markup or page.markup
+    c = chrome(site, a.lang)
+    paragraphs = ([f"By {a.author}"] if a.by_line else []) + a.paragraphs
+    if page.kind == "old":
+        verdict = a.verdict if a.trend == "unchanged" and a.n % 5 < 2 else None
+        caption = a.caption.replace("Фота:", "Image:").replace("Фото:", "Image:").replace("Photo:", "Image:") if a.caption else None
+        return render.old_article(c, markup, title=a.title, verdict=verdict, stamp=render.stamp_text(a.stamp), caption=caption,
+                                  paragraphs=paragraphs, similar=similar or [])
+    if page.kind == "headerless":
+        return render.headerless(c, markup, title=a.title, paragraphs=paragraphs)
+    dash = [" – ", " – ", " — ", " - ", "  –  ", "\xa0– "][a.n % 6]
+    topic = None
+    if page.kind == "current":
+        label = site.topic_label(a.topic, a.lang) or a.topic
+        topic = (label, chrome(site, a.lang).topics[CURRENT_TOPICS.index(a.topic)][1] if a.topic in CURRENT_TOPICS else "/")
+    return render.article(c, markup, title=a.title, author="" if a.by_line else (a.author or ""),
+                          week=render.week_text(a.lang, a.week, dash=dash), topic=topic, verdict=a.verdict,
+                          caption=a.caption, paragraphs=paragraphs, repeat_title=a.n % 3 != 0)
+
+
+# --- ground truth --------------------------------------------------------------------------
+
+def truth(a: Article, site: Site) -> Record:
+    """The record a correct crawl ends with for ``a``, from what the generator itself decided."""
+    seen = [p for p in a.pages]
+    urls = sorted({urlrules.normalise(p.url, site) for p in seen})
+    kinds = {p.kind for p in seen}
+    layout = next(k for k in ("current", "transitional", "old", "headerless") if k in kinds)
+    printed = kinds & {"current", "transitional"}
+    listed = any(p.listed for p in seen)
+    week_start, source = None, "none"
+    if printed:
+        week_start, source = a.week, "week"
+    elif listed:
+        week_start, source = a.week, "listing"
+    elif a.stamp and a.stamp.date() != dt.date(2016, 4, 22):
+        week_start, source = a.stamp.date() - dt.timedelta(days=a.stamp.weekday()), "stamp"
+    if "current" in kinds:
+        topic = a.topic
+    else:
+        url_topics = [urlrules.topic_from_url(p.url, site) for p in seen]
+        topic = next((t for t in url_topics if t), None)
+    trend_label = None
+    if printed:
+        trend_label = a.verdict
+    elif "old" in kinds and a.trend == "unchanged" and a.n % 5 < 2:
+        trend_label = a.verdict
+    trend = site.labels[a.lang].trends.get(trend_label) if trend_label else None
+    caption = None
+    if a.caption:
+        caption = a.caption if kinds - {"old", "headerless"} else a.caption.replace("Фота:", "Image:").replace("Фото:", "Image:").replace("Photo:", "Image:")
+    if "headerless" in kinds and not kinds - {"headerless"}:
+        caption = None
+    countries = sorted(a.mentions.countries.items(), key=lambda kv: (-kv[1], kv[0]))
+    orgs = sorted(a.mentions.orgs.items(), key=lambda kv: (-kv[1], kv[0]))
+    record = Record(
+        id=make_id(a.lang, a.title, a.paragraphs[0], a.paragraphs[1:]),
+        site="belarusinfocus",
+        url=urlrules.canonical(urls, site),
+        urls=tuple(urls),
+        lang=a.lang,
+        layout=layout,
+        title=a.title,
+        lead=a.paragraphs[0],
+        body=tuple(a.paragraphs[1:]),
+        week_start=week_start.isoformat() if week_start else None,
+        week_end=(week_start + dt.timedelta(days=6)).isoformat() if week_start else None,
+        date_source=source,
+        stamp=a.stamp.isoformat(timespec="minutes") if a.stamp and "old" in kinds else None,
+        topic=topic,
+        topic_label=site.topic_label(topic, a.lang) if topic else None,
+        trend=trend,
+        trend_label=trend_label,
+        author=a.author if a.by_line or printed else None,
+        captions=(caption,) if caption else (),
+        countries=tuple(c for c, _ in countries),
+        country_counts=tuple(countries),
+        orgs=tuple(o for o, _ in orgs),
+    )
+    return finish(record)
+
+
+# --- the site ------------------------------------------------------------------------------
+
+def _write(root: Path, host: str, path: str, text: str, name: str = "index.html") -> None:
+    target = root / host / path.strip("/") / name if path.strip("/") else root / host / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+
+
+def _listing_pages(root: Path, site: Site, host: str, base: str, heading: str, lang: str,
+                   entries: list[tuple[str, str, str]], styles: str, extra_first: list[tuple[str, str, str]] | None = None) -> int:
+    c = chrome(site, lang)
+    chunks = [entries[i : i + PER_PAGE] for i in range(0, len(entries), PER_PAGE)] or [[]]
+    for i, chunk in enumerate(chunks, start=1):
+        links = []
+        for j in range(1, len(chunks) + 1):
+            if j != i:
+                links.append((str(j), base if j == 1 else (f"{base}page/{j}/" if styles == "path" else f"{base}?paged={j}")))
+        if i < len(chunks):
+            links.append(("Next »", f"{base}?paged={i + 1}" if styles != "query" else f"{base}?paged={i + 1}"))
+        items = chunk + (extra_first or []) if i == 1 else chunk
+        markup = render.MARKUPS[(len(base) + i) % 2]
+        _write(root, host, base if i == 1 else f"{base}page/{i}/", render.listing(c, markup, heading=heading, entries=items, pages=links))
+    return len(chunks)
+
+
+def generate(out: str | Path, count: int = 500, seed: int = 20161128) -> dict[str, Any]:
+    """Write the sample archive to ``out`` and return its manifest."""
+    out = Path(out)
+    root = out / "site"
+    site = load(path=None, environ={}).sites["belarusinfocus"]
+    articles = plan(count, seed, site)
+    listings: dict[tuple[str, str, str], list[tuple[Article, Page]]] = defaultdict(list)
+    feeds: dict[str, list[tuple[Article, Page]]] = defaultdict(list)
+    for a in articles:
+        for p in a.pages:
+            if a.lang != "en":
+                listings[(PRO, f"{site.lang_prefixes[a.lang]}analytics/", a.lang)].append((a, p))
+            elif not p.listed:
+                feeds[p.host].append((a, p))
+            elif p.host == PRO:
+                listings[(PRO, f"/analytics/{a.topic}/", "en")].append((a, p))
+            else:
+                listings[(INFO, "/" + p.path.strip("/").split("/")[0] + "/", "en")].append((a, p))
+    by_section: dict[str, list[tuple[Article, Page]]] = defaultdict(list)
+    for a in articles:
+        for p in a.pages:
+            if p.kind == "old":
+                by_section[p.path.split("/")[1]].append((a, p))
+    pages_written = 0
+    for a in articles:
+        for p in a.pages:
+            similar = []
+            if p.kind == "old":
+                others = [x for x in by_section[p.path.split("/")[1]] if x[0] is not a][:3]
+                similar = [(o.title, op.path, render.stamp_text(o.stamp)) for o, op in others]
+            _write(root, p.host, p.path, page_html(a, p, site, similar=similar))
+            pages_written += 1
+    for a in articles:  # the "All trends" listing of the current site
+        for p in a.pages:
+            if a.lang == "en" and p.host == PRO and p.listed:
+                listings[(PRO, "/analytics/", "en")].append((a, p))
+    listing_count = 0
+    for (host, base, lang), items in sorted(listings.items()):
+        items.sort(key=lambda ap: (ap[0].week, ap[0].n), reverse=True)
+        entries = [(a.title, p.path + p.query, render.week_text(lang, a.week, with_year=False)) for a, p in items]
+        topic = base.strip("/").split("/")[-1]
+        heading = site.labels[lang].listing_heads[0] if lang != "en" or topic == "analytics" else (site.topic_label(site.old_sections.get(topic, topic)) or topic)
+        extra = [("Draft of the week", PRIVATE_PATH, "March 18 – March 24")] if base == "/analytics/the-ruling-elite/" else None
+        listing_count += _listing_pages(root, site, host, base, heading, lang, entries, "path" if host == PRO else "query", extra)
+    for host in (PRO, INFO):
+        items = sorted(feeds.get(host, []), key=lambda ap: ap[0].n)
+        newest = sorted((ap for ap in ((a, p) for a in articles for p in a.pages) if ap[1].host == host and ap[1].listed), key=lambda ap: (ap[0].week, ap[0].n))[-10:]
+        feed_items = [(a.title, p.url, dt.datetime.combine(a.week + dt.timedelta(days=7), dt.time(9))) for a, p in items + newest]
+        _write(root, host, "/feed/", render.feed(f"https://{host}/", feed_items), name="index.xml")
+        _write(root, host, "/", "User-agent: *\nDisallow: /private/\nDisallow: /wp-admin/\n", name="robots.txt")
+    _write(root, PRO, PRIVATE_PATH, "<html><body><h1>Not for crawlers</h1></body></html>\n")
+    records = sorted((truth(a, site) for a in articles), key=lambda r: r.id)
+    with (out / "truth.jsonl").open("w", encoding="utf-8") as fh:
+        for record in records:
+            fh.write(record.to_json() + "\n")
+    manifest = {
+        "seed": seed, "count": count, "records": len(records), "article_pages": pages_written,
+        "listing_pages": listing_count, "hosts": [PRO, INFO], "last_year": LAST_YEAR,
+        "disallowed": [f"https://{PRO}{PRIVATE_PATH}"],
+        "layouts": dict(sorted(Counter(r.layout for r in records).items())),
+        "langs": dict(sorted(Counter(r.lang for r in records).items())),
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return manifest
+
+
+def read_truth(out: str | Path) -> list[Record]:
+    with (Path(out) / "truth.jsonl").open(encoding="utf-8") as fh:
+        return [Record.from_json(line) for line in fh if line.strip()]

@@ -1,0 +1,42 @@
+"""Scrapy settings module: polite defaults for a live site (``scrapy.cfg`` points here).
+
+``crawler.run.scrapy_settings`` fills the same names from settings.toml; these are what
+``scrapy crawl situation`` and Scrapyd use when run without sitrep's command line.
+"""
+
+BOT_NAME = "sitrep"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+USER_AGENT = "sitrep/0.1 (+https://github.com/sitrep-archive/sitrep)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+TELNETCONSOLE_ENABLED = False
+MEMUSAGE_ENABLED = True
+MEMUSAGE_LIMIT_MB = 300
+MEMUSAGE_CHECK_INTERVAL_SECONDS = 5.0
+CLOSESPIDER_TIMEOUT = 3600
+REDIRECT_MAX_TIMES = 5
+COOKIES_ENABLED = False
+DNS_RESOLVER = "crawler.resolver.MappedResolver"
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+}
+ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
+EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None, "crawler.extensions.WarcExtension": 100}
+HTTPCACHE_ENABLED = False
+LOG_LEVEL = "INFO"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

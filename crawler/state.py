@@ -1,0 +1,41 @@
+"""What one crawl run shares between the spider, the pipeline and the archive extension."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from pathlib import Path
+
+from crawler.config import Settings
+from index.store import RecordStore
+
+
+@dataclasses.dataclass
+class CrawlState:
+    settings: Settings
+    store: RecordStore
+    run_id: int
+    full: bool = False
+    refresh: bool = False
+    known: set[str] = dataclasses.field(default_factory=set)
+    walked: set[str] = dataclasses.field(default_factory=set)
+    counts: Counter[str] = dataclasses.field(default_factory=Counter)
+    touched: set[str] = dataclasses.field(default_factory=set)  # record ids new or changed this run
+    failures: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    parse_errors: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    listings_seen: set[str] = dataclasses.field(default_factory=set)
+
+    @classmethod
+    def open(cls, settings: Settings, full: bool = False, refresh: bool = False) -> CrawlState:
+        store = RecordStore(settings.data_dir, settings.site)
+        return cls(settings=settings, store=store, run_id=store.start_run(), full=full, refresh=refresh,
+                   known=store.known_urls(), walked=store.walked())
+
+    @property
+    def warc_dir(self) -> Path:
+        return self.settings.data_dir / "warc"
+
+    def outcome(self, url: str, outcome: str, reason: str = "") -> None:
+        """One ledger line per URL: record, dropped (reason) or failed (reason)."""
+        self.store.log(self.run_id, url, outcome, reason)
+        self.counts[outcome] += 1

@@ -1,0 +1,265 @@
+"""The record store: a SQLite database in the data directory, the source of truth.
+
+Pages (the parse of each URL), listing weeks, assembled records with their history, WARC
+capture locations, crawl runs and each run's ledger. WAL with ``synchronous=FULL``: a record
+that was reported stored survives a power cut. The Whoosh index is derived from this and can
+always be rebuilt from it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from crawler.assemble import assemble
+from crawler.config import Site
+from crawler.errors import StoreMissing
+from crawler.record import Record
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS pages (
+  url TEXT PRIMARY KEY, record_id TEXT NOT NULL, json TEXT NOT NULL, fetched_at TEXT);
+CREATE INDEX IF NOT EXISTS pages_record ON pages(record_id);
+CREATE TABLE IF NOT EXISTS hints (
+  url TEXT PRIMARY KEY, week_start TEXT NOT NULL, week_end TEXT NOT NULL, listing TEXT);
+CREATE TABLE IF NOT EXISTS records (
+  id TEXT PRIMARY KEY, json TEXT NOT NULL, content_hash TEXT NOT NULL, version INTEGER NOT NULL,
+  updated_at TEXT NOT NULL, seq INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS records_seq ON records(seq);
+CREATE TABLE IF NOT EXISTS history (
+  id TEXT NOT NULL, version INTEGER NOT NULL, content_hash TEXT NOT NULL, json TEXT NOT NULL,
+  changed_at TEXT NOT NULL, run_id INTEGER, PRIMARY KEY (id, version));
+CREATE TABLE IF NOT EXISTS captures (
+  url TEXT NOT NULL, fetched_at TEXT NOT NULL, status INTEGER, warc TEXT NOT NULL, offset INTEGER NOT NULL,
+  length INTEGER NOT NULL, kind TEXT, run_id INTEGER);
+CREATE INDEX IF NOT EXISTS captures_url ON captures(url);
+CREATE TABLE IF NOT EXISTS runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, started_at TEXT NOT NULL, ended_at TEXT, status TEXT,
+  exit_code INTEGER, counts TEXT, report TEXT);
+CREATE TABLE IF NOT EXISTS ledger (
+  run_id INTEGER NOT NULL, url TEXT NOT NULL, outcome TEXT NOT NULL, reason TEXT, PRIMARY KEY (run_id, url));
+CREATE TABLE IF NOT EXISTS walked (listing TEXT PRIMARY KEY, run_id INTEGER);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+"""
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+class RecordStore:
+    """All durable state of one data directory."""
+
+    FILE = "records.sqlite3"
+
+    def __init__(self, data_dir: str | Path, site: Site, create: bool = True) -> None:
+        self.path = Path(data_dir) / self.FILE
+        if not create and not self.path.exists():
+            raise StoreMissing(f"no record store at {self.path}")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.site = site
+        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> RecordStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # --- pages and records ---------------------------------------------------------------
+
+    def known_urls(self) -> set[str]:
+        return {row[0] for row in self.db.execute("SELECT url FROM pages")}
+
+    def add_page(self, page: Record, run_id: int | None = None) -> tuple[str, str]:
+        """Store one page's parse and reassemble its record: (record id, new|changed|unchanged|duplicate)."""
+        url = page.urls[0]
+        with self.transaction():
+            row = self.db.execute("SELECT record_id FROM pages WHERE url = ?", (url,)).fetchone()
+            record_id = page.id
+            if row and row[0] != page.id:
+                record_id = row[0]  # the text at a known URL changed: a new version of that record
+            elif not row:
+                other = self.db.execute("SELECT 1 FROM pages WHERE record_id = ? LIMIT 1", (page.id,)).fetchone()
+                if other:
+                    self.db.execute("INSERT INTO pages VALUES (?, ?, ?, ?)", (url, page.id, page.to_json(), page.fetched_at))
+                    outcome = self._reassemble(page.id, run_id)
+                    return page.id, "duplicate" if outcome == "unchanged" else outcome
+            self.db.execute(
+                "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)", (url, record_id, page.to_json(), page.fetched_at)
+            )
+            return record_id, self._reassemble(record_id, run_id)
+
+    def add_hints(self, weeks: Iterable[tuple[str, str, str, str]]) -> list[str]:
+        """Listing weeks (url, start, end, listing); returns ids of records whose dates changed."""
+        touched = []
+        with self.transaction():
+            for url, start, end, listing in weeks:
+                old = self.db.execute("SELECT week_start FROM hints WHERE url = ?", (url,)).fetchone()
+                if old and old[0] == start:
+                    continue
+                self.db.execute("INSERT OR REPLACE INTO hints VALUES (?, ?, ?, ?)", (url, start, end, listing))
+                row = self.db.execute("SELECT record_id FROM pages WHERE url = ?", (url,)).fetchone()
+                if row and self._reassemble(row[0], None) != "unchanged":
+                    touched.append(row[0])
+        return touched
+
+    def _hints_for(self, urls: Iterable[str]) -> dict[str, tuple[str, str]]:
+        out = {}
+        for url in urls:
+            row = self.db.execute("SELECT week_start, week_end FROM hints WHERE url = ?", (url,)).fetchone()
+            if row:
+                out[url] = (row[0], row[1])
+        return out
+
+    def _reassemble(self, record_id: str, run_id: int | None) -> str:
+        pages = [Record.from_json(r[0]) for r in self.db.execute("SELECT json FROM pages WHERE record_id = ?", (record_id,))]
+        pages = [p if p.id == record_id else _with_id(p, record_id) for p in pages]
+        record = assemble(pages, self._hints_for({u for p in pages for u in p.urls}), self.site)
+        old = self.db.execute("SELECT content_hash, version FROM records WHERE id = ?", (record_id,)).fetchone()
+        seq = self._next_seq()
+        stamp = now()
+        if old is None:
+            self.db.execute("INSERT INTO records VALUES (?, ?, ?, 1, ?, ?)", (record_id, record.to_json(), record.content_hash, stamp, seq))
+            self.db.execute("INSERT INTO history VALUES (?, 1, ?, ?, ?, ?)", (record_id, record.content_hash, record.to_json(), stamp, run_id))
+            return "new"
+        if old[0] == record.content_hash:
+            urls_changed = self.db.execute("SELECT json FROM records WHERE id = ?", (record_id,)).fetchone()[0] != record.to_json()
+            if urls_changed:  # same text, one more URL: keep the version, refresh the aliases
+                self.db.execute("UPDATE records SET json = ?, seq = ? WHERE id = ?", (record.to_json(), seq, record_id))
+            return "unchanged"
+        version = old[1] + 1
+        self.db.execute("UPDATE records SET json = ?, content_hash = ?, version = ?, updated_at = ?, seq = ? WHERE id = ?",
+                        (record.to_json(), record.content_hash, version, stamp, seq, record_id))
+        self.db.execute("INSERT INTO history VALUES (?, ?, ?, ?, ?, ?)", (record_id, version, record.content_hash, record.to_json(), stamp, run_id))
+        return "changed"
+
+    def _next_seq(self) -> int:
+        row = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM records").fetchone()
+        return int(row[0])
+
+    def get(self, record_id: str) -> Record | None:
+        row = self.db.execute("SELECT json FROM records WHERE id = ?", (record_id,)).fetchone()
+        return Record.from_json(row[0]) if row else None
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, Record]:
+        ids = list(ids)
+        out: dict[str, Record] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for rid, text in self.db.execute(f"SELECT id, json FROM records WHERE id IN ({marks})", chunk):
+                out[rid] = Record.from_json(text)
+        return out
+
+    def records(self) -> Iterator[Record]:
+        for (text,) in self.db.execute("SELECT json FROM records ORDER BY id"):
+            yield Record.from_json(text)
+
+    def changed_since(self, seq: int) -> tuple[list[Record], int]:
+        """Records written after ``seq`` and the newest seq: what the index has not seen yet."""
+        rows = self.db.execute("SELECT json, seq FROM records WHERE seq > ? ORDER BY seq", (seq,)).fetchall()
+        return [Record.from_json(r[0]) for r in rows], max([seq, *(r[1] for r in rows)])
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM records").fetchone()[0])
+
+    def history(self, record_id: str) -> list[dict[str, Any]]:
+        rows = self.db.execute("SELECT version, content_hash, changed_at, run_id FROM history WHERE id = ? ORDER BY version", (record_id,))
+        return [{"version": v, "content_hash": h, "changed_at": c, "run_id": r} for v, h, c, r in rows]
+
+    # --- captures, runs, ledger ------------------------------------------------------------
+
+    def add_capture(self, url: str, fetched_at: str, status: int, warc: str, offset: int, length: int, kind: str, run_id: int | None) -> None:
+        self.db.execute("INSERT INTO captures VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (url, fetched_at, status, warc, offset, length, kind, run_id))
+
+    def latest_captures(self) -> list[tuple[str, str, int, str, int, int, str]]:
+        """(url, fetched_at, status, warc, offset, length, kind) of the newest capture per URL."""
+        return self.db.execute(
+            "SELECT url, fetched_at, status, warc, offset, length, kind FROM captures c WHERE rowid = "
+            "(SELECT MAX(rowid) FROM captures WHERE url = c.url) ORDER BY rowid"
+        ).fetchall()
+
+    def captures_of(self, url: str) -> list[tuple[str, int, str, int, int]]:
+        return self.db.execute("SELECT fetched_at, status, warc, offset, length FROM captures WHERE url = ? ORDER BY rowid", (url,)).fetchall()
+
+    def start_run(self) -> int:
+        cur = self.db.execute("INSERT INTO runs (started_at, status) VALUES (?, 'running')", (now(),))
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, status: str, exit_code: int, counts: dict[str, Any], report: dict[str, Any]) -> None:
+        self.db.execute("UPDATE runs SET ended_at = ?, status = ?, exit_code = ?, counts = ?, report = ? WHERE id = ?",
+                        (now(), status, exit_code, json.dumps(counts), json.dumps(report), run_id))
+
+    def runs(self) -> list[dict[str, Any]]:
+        rows = self.db.execute("SELECT id, started_at, ended_at, status, exit_code, counts FROM runs ORDER BY id")
+        return [{"id": i, "started_at": s, "ended_at": e, "status": st, "exit_code": x, "counts": json.loads(c or "{}")} for i, s, e, st, x, c in rows]
+
+    def log(self, run_id: int, url: str, outcome: str, reason: str = "") -> None:
+        self.db.execute("INSERT OR REPLACE INTO ledger VALUES (?, ?, ?, ?)", (run_id, url, outcome, reason))
+
+    def ledger(self, run_id: int) -> list[tuple[str, str, str]]:
+        return self.db.execute("SELECT url, outcome, reason FROM ledger WHERE run_id = ? ORDER BY url", (run_id,)).fetchall()
+
+    def mark_walked(self, listings: Iterable[str], run_id: int) -> None:
+        with self.transaction():
+            self.db.executemany("INSERT OR REPLACE INTO walked VALUES (?, ?)", [(u, run_id) for u in listings])
+
+    def walked(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT listing FROM walked")}
+
+    def replace_all(self, pages: Iterable[Record], hints: Iterable[tuple[str, str, str, str]], run_id: int | None = None) -> dict[str, Any]:
+        """Rebuild pages, hints and records from a fresh parse (``sitrep reparse``), in one transaction.
+
+        Returns what changed: ids added, removed, and changed with the fields that differ.
+        """
+        before = {r.id: r for r in self.records()}
+        with self.transaction():
+            url_ids = dict(self.db.execute("SELECT url, record_id FROM pages").fetchall())
+            self.db.execute("DELETE FROM pages")
+            self.db.execute("DELETE FROM hints")
+            self.db.executemany("INSERT OR REPLACE INTO hints VALUES (?, ?, ?, ?)", list(hints))
+            ids = set()
+            for page in pages:
+                url = page.urls[0]
+                rid = url_ids.get(url, page.id)
+                self.db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)", (url, rid, page.to_json(), page.fetched_at))
+                ids.add(rid)
+            removed = set(before) - ids
+            for rid in removed:
+                self.db.execute("DELETE FROM records WHERE id = ?", (rid,))
+            outcomes = {rid: self._reassemble(rid, run_id) for rid in sorted(ids)}
+        after = {r.id: r for r in self.records()}
+        changed = {}
+        for rid, outcome in outcomes.items():
+            if outcome == "changed":
+                a, b = before[rid].to_dict(), after[rid].to_dict()
+                changed[rid] = sorted(k for k in a if a[k] != b[k] and k not in ("content_hash", "fetched_at"))
+        return {"added": sorted(r for r, o in outcomes.items() if o == "new"), "removed": sorted(removed), "changed": changed}
+
+
+def _with_id(page: Record, record_id: str) -> Record:
+    import dataclasses
+
+    return dataclasses.replace(page, id=record_id)
