@@ -23,12 +23,17 @@ class WarcArchive:
         self.fh = (self.folder / self.name).open("ab")
         self.writer = WARCWriter(self.fh, gzip=True)
 
-    def write(self, url: str, status: int, reason: str, headers: list[tuple[str, str]], body: bytes, fetched_at: str) -> tuple[int, int]:
+    def write(
+        self, url: str, status: int, reason: str, headers: list[tuple[str, str]], body: bytes, fetched_at: str
+    ) -> tuple[int, int]:
         """Append one response record; returns its (offset, length) in the file."""
         offset = self.fh.tell()
         http_headers = StatusAndHeaders(f"{status} {reason or 'OK'}", headers, protocol="HTTP/1.1")
         record = self.writer.create_warc_record(
-            url, "response", payload=io.BytesIO(body), http_headers=http_headers,
+            url,
+            "response",
+            payload=io.BytesIO(body),
+            http_headers=http_headers,
             warc_headers_dict={"WARC-Date": fetched_at},
         )
         self.writer.write_record(record)

@@ -27,5 +27,7 @@ def assemble(pages: Iterable[Record], listing_weeks: Mapping[str, tuple[str, str
             return finish(dataclasses.replace(record, week_start=start, week_end=end, date_source="listing"))
     if record.stamp and record.stamp[:10] not in site.migration_dates:
         start, end = dates.week_of(dt.date.fromisoformat(record.stamp[:10]))
-        return finish(dataclasses.replace(record, week_start=start.isoformat(), week_end=end.isoformat(), date_source="stamp"))
+        return finish(
+            dataclasses.replace(record, week_start=start.isoformat(), week_end=end.isoformat(), date_source="stamp")
+        )
     return record

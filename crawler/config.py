@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
-import types
 import typing
 from collections.abc import Mapping
 from importlib import resources
@@ -41,7 +40,9 @@ class Crawl:
     contact_url: str = setting(
         "https://github.com/sitrep-archive/sitrep", "where the site's admins can reach the crawl's operator"
     )
-    user_agent: str = setting("sitrep/{version} (+{contact_url})", "User-Agent; {version} and {contact_url} are filled in")
+    user_agent: str = setting(
+        "sitrep/{version} (+{contact_url})", "User-Agent; {version} and {contact_url} are filled in"
+    )
     obey_robots: bool = setting(True, "obey robots.txt")
     download_delay: float = setting(1.0, "seconds between requests to one domain (at least)")
     concurrent_per_domain: int = setting(2, "requests in flight per domain")
@@ -55,7 +56,9 @@ class Crawl:
     time_limit: float = setting(3600.0, "seconds after which a crawl closes itself")
     max_failed_ratio: float = setting(0.10, "exit non-zero when more than this share of requests failed")
     max_parse_failed_ratio: float = setting(0.25, "exit non-zero when more article pages than this fail to parse")
-    resolve: dict[str, str] = setting({}, "host -> IP address, like curl --resolve (used to serve the sample on 127.0.0.1)")
+    resolve: dict[str, str] = setting(
+        {}, "host -> IP address, like curl --resolve (used to serve the sample on 127.0.0.1)"
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -110,7 +113,11 @@ class Site:
         if self.scheme not in ("http", "https"):
             raise ConfigError(source, f"{key}.scheme", f"expected 'http' or 'https', found {self.scheme!r}")
         if self.canonical_host not in self.hosts:
-            raise ConfigError(source, f"{key}.canonical_host", f"expected one of hosts {list(self.hosts)}, found {self.canonical_host!r}")
+            raise ConfigError(
+                source,
+                f"{key}.canonical_host",
+                f"expected one of hosts {list(self.hosts)}, found {self.canonical_host!r}",
+            )
         if "en" not in self.labels:
             raise ConfigError(source, f"{key}.labels", "expected a table for 'en', found none")
         for lang in (*self.lang_prefixes, *self.labels):
@@ -119,15 +126,27 @@ class Site:
         for lang, table in self.labels.items():
             for label, slug in table.topics.items():
                 if slug not in self.topics:
-                    raise ConfigError(source, f"{key}.labels.{lang}.topics", f"expected a slug from topics, found {slug!r} for {label!r}")
+                    raise ConfigError(
+                        source,
+                        f"{key}.labels.{lang}.topics",
+                        f"expected a slug from topics, found {slug!r} for {label!r}",
+                    )
             for label, trend in table.trends.items():
                 if trend not in ("improved", "worsened", "unchanged"):
-                    raise ConfigError(source, f"{key}.labels.{lang}.trends", f"expected improved/worsened/unchanged, found {trend!r} for {label!r}")
+                    raise ConfigError(
+                        source,
+                        f"{key}.labels.{lang}.trends",
+                        f"expected improved/worsened/unchanged, found {trend!r} for {label!r}",
+                    )
         for old, slug in self.old_sections.items():
             if slug not in self.topics:
                 raise ConfigError(source, f"{key}.old_sections.{old}", f"expected a slug from topics, found {slug!r}")
         if self.last_year and self.last_year < self.first_year:
-            raise ConfigError(source, f"{key}.last_year", f"expected 0 or a year >= first_year ({self.first_year}), found {self.last_year}")
+            raise ConfigError(
+                source,
+                f"{key}.last_year",
+                f"expected 0 or a year >= first_year ({self.first_year}), found {self.last_year}",
+            )
 
     def topic_label(self, slug: str, lang: str = "en") -> str | None:
         """The label a page in ``lang`` prints for a topic slug (first one in the table)."""
@@ -191,7 +210,9 @@ def _type_name(tp: Any) -> str:
 
 
 def _found(value: Any) -> str:
-    kind = {bool: "boolean", int: "integer", float: "number", str: "string", list: "list", dict: "table"}.get(type(value), type(value).__name__)
+    kind = {bool: "boolean", int: "integer", float: "number", str: "string", list: "list", dict: "table"}.get(
+        type(value), type(value).__name__
+    )
     return f"{kind} {value!r}"
 
 
@@ -324,9 +345,17 @@ def _check_ranges(settings: Settings, source: str, origin: Mapping[str, str]) ->
             raise ConfigError(where, dotted, f"expected a share from 0 to 1, found {value!r}")
     for facet in settings.search.facets:
         if facet not in FACETS:
-            raise ConfigError(origin.get("search.facets", source), "search.facets", f"expected facets from {', '.join(FACETS)}, found {facet!r}")
+            raise ConfigError(
+                origin.get("search.facets", source),
+                "search.facets",
+                f"expected facets from {', '.join(FACETS)}, found {facet!r}",
+            )
     if settings.crawl.site not in settings.sites:
-        raise ConfigError(origin.get("crawl.site", source), "crawl.site", f"unknown site {settings.crawl.site!r} (profiles: {', '.join(sorted(settings.sites))})")
+        raise ConfigError(
+            origin.get("crawl.site", source),
+            "crawl.site",
+            f"unknown site {settings.crawl.site!r} (profiles: {', '.join(sorted(settings.sites))})",
+        )
 
 
 def load(

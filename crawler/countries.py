@@ -136,7 +136,9 @@ class Tagger:
                 if _CYRILLIC.search(word):
                     lengths = starts.get(word.casefold())
                 else:
-                    lengths = starts.get(_POSSESSIVE.sub("", word)) or starts.get(word[:-1] if word.endswith(".") else "")
+                    lengths = starts.get(_POSSESSIVE.sub("", word)) or starts.get(
+                        word[:-1] if word.endswith(".") else ""
+                    )
                 if lengths is None:
                     i += 1
                     continue

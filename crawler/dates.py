@@ -13,7 +13,20 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 
-EN_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december")
+EN_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 # Russian and Belarusian month names in every case form, as regex alternatives per month.
 SLAVIC_MONTHS = (
     r"январ[ьяюеём]|январём|студзен[ьяюі]|студзен(?:ем|е)|студз",
@@ -30,16 +43,26 @@ SLAVIC_MONTHS = (
     r"декабр[ьяюеём]|снеж(?:ань|ня|ні|нем|ню)",
 )
 _SLAVIC = [re.compile(rf"^(?:{alts})$", re.IGNORECASE) for alts in SLAVIC_MONTHS]
-_EN = {name: i + 1 for i, name in enumerate(EN_MONTHS)} | {name[:3]: i + 1 for i, name in enumerate(EN_MONTHS)} | {"sept": 9}
+_EN = (
+    {name: i + 1 for i, name in enumerate(EN_MONTHS)}
+    | {name[:3]: i + 1 for i, name in enumerate(EN_MONTHS)}
+    | {"sept": 9}
+)
 
 _DASH = r"\s*[-–—‒−]\s*"
 _WORD = r"[A-Za-zА-Яа-яЁёІіЎў]+\.?"
 # "November 28 – December 4, 2016" / "May 15 – May 21, 2023" / "May 15 – 21, 2023"
-EN_RANGE = re.compile(rf"\b(?P<m1>{_WORD})\s+(?P<d1>\d{{1,2}}){_DASH}(?:(?P<m2>{_WORD})\s+)?(?P<d2>\d{{1,2}})(?:,?\s*(?P<y>\d{{4}}))?\b")
+EN_RANGE = re.compile(
+    rf"\b(?P<m1>{_WORD})\s+(?P<d1>\d{{1,2}}){_DASH}(?:(?P<m2>{_WORD})\s+)?(?P<d2>\d{{1,2}})(?:,?\s*(?P<y>\d{{4}}))?\b"
+)
 # "28 ноября – 4 декабря 2016" / "28 – 4 декабря 2016 г."
-SLAVIC_RANGE = re.compile(rf"(?<!\d)(?P<d1>\d{{1,2}})(?:\s+(?P<m1>{_WORD}))?{_DASH}(?P<d2>\d{{1,2}})\s+(?P<m2>{_WORD})(?:,?\s*(?P<y>\d{{4}}))?(?:\s*г\.)?")
+SLAVIC_RANGE = re.compile(
+    rf"(?<!\d)(?P<d1>\d{{1,2}})(?:\s+(?P<m1>{_WORD}))?{_DASH}(?P<d2>\d{{1,2}})\s+(?P<m2>{_WORD})(?:,?\s*(?P<y>\d{{4}}))?(?:\s*г\.)?"
+)
 STAMP = re.compile(rf"\b(?P<m>{_WORD})\s+(?P<d>\d{{1,2}}),\s*(?P<y>\d{{4}})(?:,?\s+(?P<H>\d{{1,2}}):(?P<M>\d{{2}}))?")
-SLAVIC_STAMP = re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})\s+(?P<m>{_WORD})\s+(?P<y>\d{{4}})(?:\s*г\.)?(?:,?\s+(?P<H>\d{{1,2}}):(?P<M>\d{{2}}))?")
+SLAVIC_STAMP = re.compile(
+    rf"(?<!\d)(?P<d>\d{{1,2}})\s+(?P<m>{_WORD})\s+(?P<y>\d{{4}})(?:\s*г\.)?(?:,?\s+(?P<H>\d{{1,2}}):(?P<M>\d{{2}}))?"
+)
 
 
 def month_number(word: str) -> int | None:
@@ -141,7 +164,9 @@ def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
     return start, start + dt.timedelta(days=6)
 
 
-def resolve_years(ranges: Sequence[YearlessRange | None], first_year: int, last_year: int) -> list[tuple[dt.date, dt.date] | None]:
+def resolve_years(
+    ranges: Sequence[YearlessRange | None], first_year: int, last_year: int
+) -> list[tuple[dt.date, dt.date] | None]:
     """Years for a newest-first listing's yearless ranges, or None where they stay ambiguous.
 
     Each range can only be a year in which its start is a Monday (the Monday rule), within the

@@ -41,6 +41,55 @@ class WarcExtension:
         fetched = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
         headers = [(k.decode("latin-1"), b", ".join(v).decode("latin-1")) for k, v in response.headers.items()]
         offset, length = self.archive.write(response.url, response.status, "", headers, response.body, fetched)
-        kind = "feed" if urlrules.is_feed(response.url, site) else "listing" if urlrules.is_listing(response.url, site) else "page"
-        state.store.add_capture(urlrules.normalise(response.url, site), fetched, response.status, self.archive.name, offset, length, kind, state.run_id)
+        kind = (
+            "feed"
+            if urlrules.is_feed(response.url, site)
+            else "listing"
+            if urlrules.is_listing(response.url, site)
+            else "page"
+        )
+        state.store.add_capture(
+            urlrules.normalise(response.url, site),
+            fetched,
+            response.status,
+            self.archive.name,
+            offset,
+            length,
+            kind,
+            state.run_id,
+        )
         state.counts["fetched"] += 1
+
+
+class ProgressExtension:
+    """A live progress line on a terminal (stderr), redrawn at most twice a second."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.last = 0.0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ProgressExtension:
+        ext = cls(crawler)
+        crawler.signals.connect(ext.tick, signal=signals.response_received)
+        crawler.signals.connect(ext.done, signal=signals.spider_closed)
+        return ext
+
+    def tick(self, **_: Any) -> None:
+        import sys
+        import time
+
+        now = time.monotonic()
+        if now - self.last < 0.5:
+            return
+        self.last = now
+        c = self.crawler.spider.state.counts  # type: ignore[union-attr]
+        sys.stderr.write(
+            f"\r  fetched {c['fetched']} · new {c['new']} · changed {c['changed']} · failed {c['failed']} · parse errors {c['parse_errors']}   "
+        )
+        sys.stderr.flush()
+
+    def done(self, **_: Any) -> None:
+        import sys
+
+        sys.stderr.write("\n")

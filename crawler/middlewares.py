@@ -34,7 +34,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.base = max(0.05, settings.getfloat("SITREP_BACKOFF_BASE", 0.5))
         self.cap = settings.getfloat("SITREP_MAX_RETRY_AFTER", 120.0)
 
-    async def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Request | Response:
+    async def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
         if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
             return response
         tries = request.meta.get("retry_times", 0)

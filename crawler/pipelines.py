@@ -28,7 +28,7 @@ class StorePipeline:
     def process_item(self, item: Any) -> Any:
         state = self.crawler.spider.state  # type: ignore[union-attr]
         if isinstance(item, ListingItem):
-            state.touched.update(state.store.add_hints(item.weeks))
+            state.touched.update(state.store.add_hints(item.weeks, state.run_id))
             return item
         if not isinstance(item, PageItem):
             return item

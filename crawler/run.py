@@ -84,9 +84,11 @@ class CrawlReport:
 
     def summary(self) -> str:
         c = self.counts
-        return (f"crawl {self.status}: {c.get('fetched', 0)} pages fetched, {c.get('new', 0)} new, {c.get('changed', 0)} changed, "
-                f"{c.get('unchanged', 0)} unchanged, {c.get('duplicate', 0)} duplicate records, {c.get('parse_errors', 0)} parse errors, "
-                f"{c.get('failed', 0)} failed, {c.get('dropped', 0)} dropped; {self.indexed} indexed (run {self.run_id})")
+        return (
+            f"crawl {self.status}: {c.get('fetched', 0)} pages fetched, {c.get('new', 0)} new, {c.get('changed', 0)} changed, "
+            f"{c.get('unchanged', 0)} unchanged, {c.get('duplicate', 0)} duplicate records, {c.get('parse_errors', 0)} parse errors, "
+            f"{c.get('failed', 0)} failed, {c.get('dropped', 0)} dropped; {self.indexed} indexed (run {self.run_id})"
+        )
 
 
 def verdict(counts: dict[str, int], settings: Settings) -> str:
@@ -96,14 +98,18 @@ def verdict(counts: dict[str, int], settings: Settings) -> str:
         return f"{counts['failed']} of {requests} requests failed (more than {settings.crawl.max_failed_ratio:.0%})"
     articles = counts.get("article_pages", 0)
     if articles and counts.get("parse_errors", 0) / articles > settings.crawl.max_parse_failed_ratio:
-        return (f"{counts['parse_errors']} of {articles} article pages did not parse (more than "
-                f"{settings.crawl.max_parse_failed_ratio:.0%}): the site may have changed its layout")
+        return (
+            f"{counts['parse_errors']} of {articles} article pages did not parse (more than "
+            f"{settings.crawl.max_parse_failed_ratio:.0%}): the site may have changed its layout"
+        )
     if counts.get("listings_read", 0) == 0:
         return "no listing page could be read: check the start URLs and the site"
     return ""
 
 
-def crawl(settings: Settings, full: bool = False, refresh: bool = False, update_index: bool = True) -> CrawlReport:
+def crawl(
+    settings: Settings, full: bool = False, refresh: bool = False, update_index: bool = True, progress: bool = False
+) -> CrawlReport:
     """Run one crawl to its end and return its report; raises CrawlFailed when the verdict says so."""
     with crawl_lock(settings.data_dir):
         from scrapy.crawler import CrawlerProcess
@@ -113,7 +119,13 @@ def crawl(settings: Settings, full: bool = False, refresh: bool = False, update_
 
         os.environ[RESOLVE_ENV] = json.dumps({k.lower(): v for k, v in settings.crawl.resolve.items()})
         state = CrawlState.open(settings, full=full, refresh=refresh)
-        process = CrawlerProcess({**scrapy_settings(settings), "LOG_INSTALL_ROOT_HANDLER": False})
+        extra: dict[str, Any] = {"LOG_INSTALL_ROOT_HANDLER": False}
+        if progress:
+            extra["EXTENSIONS"] = {
+                **scrapy_settings(settings)["EXTENSIONS"],
+                "crawler.extensions.ProgressExtension": 200,
+            }
+        process = CrawlerProcess({**scrapy_settings(settings), **extra})
         crawler = process.create_crawler(SituationSpider)
         process.crawl(crawler, state=state)
         process.start()
@@ -131,8 +143,16 @@ def crawl(settings: Settings, full: bool = False, refresh: bool = False, update_
             from index.writing import update_index as run_update
 
             indexed = run_update(settings)
-        report = CrawlReport(state.run_id, "failed" if why else "ok", CrawlFailed.status if why else 0, counts,
-                             state.failures[:200], state.parse_errors[:200], indexed, why)
+        report = CrawlReport(
+            state.run_id,
+            "failed" if why else "ok",
+            CrawlFailed.status if why else 0,
+            counts,
+            state.failures[:200],
+            state.parse_errors[:200],
+            indexed,
+            why,
+        )
         state.store.finish_run(state.run_id, report.status, report.exit_code, counts, report.to_dict())
         state.store.close()
         return report

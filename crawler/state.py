@@ -28,8 +28,15 @@ class CrawlState:
     @classmethod
     def open(cls, settings: Settings, full: bool = False, refresh: bool = False) -> CrawlState:
         store = RecordStore(settings.data_dir, settings.site)
-        return cls(settings=settings, store=store, run_id=store.start_run(), full=full, refresh=refresh,
-                   known=store.known_urls(), walked=store.walked())
+        return cls(
+            settings=settings,
+            store=store,
+            run_id=store.start_run(),
+            full=full,
+            refresh=refresh,
+            known=store.known_urls(),
+            walked=store.walked(),
+        )
 
     @property
     def warc_dir(self) -> Path:

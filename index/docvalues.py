@@ -9,6 +9,7 @@ AND and one popcount per value, and the first query after opening costs what a w
 from __future__ import annotations
 
 import array
+import contextlib
 import os
 import pickle
 from pathlib import Path
@@ -24,7 +25,9 @@ FILE = "docvalues-{generation}.pickle"
 class DocValues:
     """Document numbers -> record ids, week (day ordinal) and facet bitsets of one generation."""
 
-    def __init__(self, generation: int, ids: list[str], weeks: array.array, live: int, facets: dict[str, dict[str, int]]) -> None:
+    def __init__(
+        self, generation: int, ids: list[str], weeks: array.array, live: int, facets: dict[str, dict[str, int]]
+    ) -> None:
         self.generation = generation
         self.ids = ids
         self.weeks = weeks
@@ -36,7 +39,11 @@ class DocValues:
         size = reader.doc_count_all()
         ids = list(reader.column_reader("id")) if size else []
         ids = [i.decode() if isinstance(i, bytes) else i for i in ids]
-        weeks = array.array("l", (int(w or 0) for w in reader.column_reader("weekday_ord"))) if size else array.array("l")
+        weeks = (
+            array.array("l", (w if 0 < w < 2**31 - 1 else 0 for w in map(int, reader.column_reader("weekday_ord"))))
+            if size
+            else array.array("l")
+        )  # unset reads as 2**31-1 or 2**32-1
         live = bits_of(reader.all_doc_ids(), size)
         facets: dict[str, dict[str, int]] = {}
         for field in FACET_FIELDS:
@@ -54,7 +61,9 @@ class DocValues:
         target = folder / FILE.format(generation=self.generation)
         tmp = target.with_suffix(".tmp")
         with tmp.open("wb") as fh:
-            pickle.dump((self.generation, self.ids, self.weeks, self.live, self.facets), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(
+                (self.generation, self.ids, self.weeks, self.live, self.facets), fh, protocol=pickle.HIGHEST_PROTOCOL
+            )
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
@@ -79,10 +88,8 @@ class DocValues:
         found = cls.load(folder, generation)
         if found is None:
             found = cls.build(reader, generation)
-            try:
+            with contextlib.suppress(OSError):  # a read-only index still answers; it pays the build each time
                 found.save(folder)
-            except OSError:
-                pass  # a read-only index still answers; it only pays the build each time
         return found
 
 

@@ -10,10 +10,12 @@ query searches all of them together. ``tests/test_schema_drift.py`` holds this m
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
-from whoosh.analysis import LanguageAnalyzer, StemmingAnalyzer
+from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StemmingAnalyzer, StopFilter
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.lang import stemmer_for_language, stopwords_for_language
 
 from crawler.record import Record
 
@@ -22,21 +24,59 @@ TEXT_FIELDS = ("title_en", "body_en", "title_ru", "body_ru")
 FACET_FIELDS = ("countries", "orgs", "topic", "trend", "lang", "author", "year", "month")
 # Record fields the schema maps, and to what; fields left out are listed with the reason.
 MAPPED = {
-    "id": ("id",), "title": ("title_en", "title_ru"), "lead": ("body_en", "body_ru"), "body": ("body_en", "body_ru"),
-    "countries": ("countries",), "orgs": ("orgs",), "topic": ("topic",), "trend": ("trend",), "lang": ("lang",),
-    "author": ("author",), "week_start": ("week_start", "year", "month"), "week_end": ("week_end",),
+    "id": ("id",),
+    "title": ("title_en", "title_ru"),
+    "lead": ("body_en", "body_ru"),
+    "body": ("body_en", "body_ru"),
+    "countries": ("countries",),
+    "orgs": ("orgs",),
+    "topic": ("topic",),
+    "trend": ("trend",),
+    "lang": ("lang",),
+    "author": ("author",),
+    "week_start": ("week_start", "year", "month"),
+    "week_end": ("week_end",),
 }
 NOT_INDEXED = {
-    "site": "one site per archive so far", "url": "shown from the store", "urls": "shown from the store",
-    "layout": "provenance, not a search need", "date_source": "shown from the store", "stamp": "weaker than the week; shown from the store",
-    "topic_label": "the slug is indexed", "trend_label": "the value is indexed", "captions": "photo credits name agencies, not subjects",
-    "country_counts": "ranking data kept in the store", "fetched_at": "crawl metadata", "content_hash": "crawl metadata",
+    "site": "one site per archive so far",
+    "url": "shown from the store",
+    "urls": "shown from the store",
+    "layout": "provenance, not a search need",
+    "date_source": "shown from the store",
+    "stamp": "weaker than the week; shown from the store",
+    "topic_label": "the slug is indexed",
+    "trend_label": "the value is indexed",
+    "captions": "photo credits name agencies, not subjects",
+    "country_counts": "ranking data kept in the store",
+    "fetched_at": "crawl metadata",
+    "content_hash": "crawl metadata",
 }
+
+
+_CYRILLIC = re.compile(r"[а-яёіў]")
+_RUSSIAN_STEM = stemmer_for_language("ru")
+
+
+def cyrillic_stem(word: str) -> str:
+    """Russian Snowball for Cyrillic words; Latin words (names, "NATO") are left as they are.
+
+    A module-level function, not a lambda: Whoosh pickles the schema into the index.
+    """
+    return _RUSSIAN_STEM(word) if _CYRILLIC.search(word) else word
+
+
+def russian_analyzer():  # type: ignore[no-untyped-def]
+    return (
+        RegexTokenizer()
+        | LowercaseFilter()
+        | StopFilter(stoplist=stopwords_for_language("ru") | stopwords_for_language("en"))
+        | StemFilter(stemfn=cyrillic_stem)
+    )
 
 
 def schema() -> Schema:
     english = StemmingAnalyzer()
-    russian = LanguageAnalyzer("ru")
+    russian = russian_analyzer()
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
         title_en=TEXT(analyzer=english, field_boost=3.0, spelling=True),
@@ -45,8 +85,12 @@ def schema() -> Schema:
         body_ru=TEXT(analyzer=russian),
         countries=KEYWORD(commas=True, lowercase=True, scorable=False),
         orgs=KEYWORD(commas=True, lowercase=True, scorable=False),
-        topic=ID(), trend=ID(), lang=ID(), author=ID(),
-        year=ID(), month=ID(),
+        topic=ID(),
+        trend=ID(),
+        lang=ID(),
+        author=ID(),
+        year=ID(),
+        month=ID(),
         week_start=DATETIME(sortable=True),
         week_end=DATETIME(),
         weekday_ord=NUMERIC(sortable=True, stored=False),
@@ -74,8 +118,12 @@ def document(record: Record) -> dict[str, Any]:
         doc["author"] = record.author.lower()
     if record.week_start:
         start = dt.date.fromisoformat(record.week_start)
-        doc.update(week_start=dt.datetime.combine(start, dt.time()), year=str(start.year), month=record.week_start[:7],
-                   weekday_ord=start.toordinal())
+        doc.update(
+            week_start=dt.datetime.combine(start, dt.time()),
+            year=str(start.year),
+            month=record.week_start[:7],
+            weekday_ord=start.toordinal(),
+        )
     if record.week_end:
         doc["week_end"] = dt.datetime.combine(dt.date.fromisoformat(record.week_end), dt.time())
     return doc

@@ -9,6 +9,7 @@ always be rebuilt from it.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import sqlite3
@@ -103,15 +104,18 @@ class RecordStore:
             elif not row:
                 other = self.db.execute("SELECT 1 FROM pages WHERE record_id = ? LIMIT 1", (page.id,)).fetchone()
                 if other:
-                    self.db.execute("INSERT INTO pages VALUES (?, ?, ?, ?)", (url, page.id, page.to_json(), page.fetched_at))
+                    self.db.execute(
+                        "INSERT INTO pages VALUES (?, ?, ?, ?)", (url, page.id, page.to_json(), page.fetched_at)
+                    )
                     outcome = self._reassemble(page.id, run_id)
-                    return page.id, "duplicate" if outcome == "unchanged" else outcome
+                    return page.id, "duplicate" if outcome in ("unchanged", "completed") else outcome
             self.db.execute(
                 "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)", (url, record_id, page.to_json(), page.fetched_at)
             )
-            return record_id, self._reassemble(record_id, run_id)
+            outcome = self._reassemble(record_id, run_id)
+            return record_id, "duplicate" if outcome == "completed" else outcome
 
-    def add_hints(self, weeks: Iterable[tuple[str, str, str, str]]) -> list[str]:
+    def add_hints(self, weeks: Iterable[tuple[str, str, str, str]], run_id: int | None = None) -> list[str]:
         """Listing weeks (url, start, end, listing); returns ids of records whose dates changed."""
         touched = []
         with self.transaction():
@@ -121,7 +125,7 @@ class RecordStore:
                     continue
                 self.db.execute("INSERT OR REPLACE INTO hints VALUES (?, ?, ?, ?)", (url, start, end, listing))
                 row = self.db.execute("SELECT record_id FROM pages WHERE url = ?", (url,)).fetchone()
-                if row and self._reassemble(row[0], None) != "unchanged":
+                if row and self._reassemble(row[0], run_id) != "unchanged":
                     touched.append(row[0])
         return touched
 
@@ -134,25 +138,52 @@ class RecordStore:
         return out
 
     def _reassemble(self, record_id: str, run_id: int | None) -> str:
-        pages = [Record.from_json(r[0]) for r in self.db.execute("SELECT json FROM pages WHERE record_id = ?", (record_id,))]
+        pages = [
+            Record.from_json(r[0]) for r in self.db.execute("SELECT json FROM pages WHERE record_id = ?", (record_id,))
+        ]
         pages = [p if p.id == record_id else _with_id(p, record_id) for p in pages]
         record = assemble(pages, self._hints_for({u for p in pages for u in p.urls}), self.site)
         old = self.db.execute("SELECT content_hash, version FROM records WHERE id = ?", (record_id,)).fetchone()
         seq = self._next_seq()
         stamp = now()
         if old is None:
-            self.db.execute("INSERT INTO records VALUES (?, ?, ?, 1, ?, ?)", (record_id, record.to_json(), record.content_hash, stamp, seq))
-            self.db.execute("INSERT INTO history VALUES (?, 1, ?, ?, ?, ?)", (record_id, record.content_hash, record.to_json(), stamp, run_id))
+            self.db.execute(
+                "INSERT INTO records VALUES (?, ?, ?, 1, ?, ?)",
+                (record_id, record.to_json(), record.content_hash, stamp, seq),
+            )
+            self.db.execute(
+                "INSERT INTO history VALUES (?, 1, ?, ?, ?, ?)",
+                (record_id, record.content_hash, record.to_json(), stamp, run_id),
+            )
             return "new"
         if old[0] == record.content_hash:
-            urls_changed = self.db.execute("SELECT json FROM records WHERE id = ?", (record_id,)).fetchone()[0] != record.to_json()
+            urls_changed = (
+                self.db.execute("SELECT json FROM records WHERE id = ?", (record_id,)).fetchone()[0] != record.to_json()
+            )
             if urls_changed:  # same text, one more URL: keep the version, refresh the aliases
                 self.db.execute("UPDATE records SET json = ?, seq = ? WHERE id = ?", (record.to_json(), seq, record_id))
             return "unchanged"
+        row = self.db.execute("SELECT run_id FROM history WHERE id = ? AND version = ?", (record_id, old[1])).fetchone()
+        if run_id is not None and row and row[0] == run_id:
+            # more pages of a text first seen in this very run: one version, completed as pages arrive
+            self.db.execute(
+                "UPDATE records SET json = ?, content_hash = ?, updated_at = ?, seq = ? WHERE id = ?",
+                (record.to_json(), record.content_hash, stamp, seq, record_id),
+            )
+            self.db.execute(
+                "UPDATE history SET json = ?, content_hash = ? WHERE id = ? AND version = ?",
+                (record.to_json(), record.content_hash, record_id, old[1]),
+            )
+            return "completed"
         version = old[1] + 1
-        self.db.execute("UPDATE records SET json = ?, content_hash = ?, version = ?, updated_at = ?, seq = ? WHERE id = ?",
-                        (record.to_json(), record.content_hash, version, stamp, seq, record_id))
-        self.db.execute("INSERT INTO history VALUES (?, ?, ?, ?, ?, ?)", (record_id, version, record.content_hash, record.to_json(), stamp, run_id))
+        self.db.execute(
+            "UPDATE records SET json = ?, content_hash = ?, version = ?, updated_at = ?, seq = ? WHERE id = ?",
+            (record.to_json(), record.content_hash, version, stamp, seq, record_id),
+        )
+        self.db.execute(
+            "INSERT INTO history VALUES (?, ?, ?, ?, ?, ?)",
+            (record_id, version, record.content_hash, record.to_json(), stamp, run_id),
+        )
         return "changed"
 
     def _next_seq(self) -> int:
@@ -186,13 +217,20 @@ class RecordStore:
         return int(self.db.execute("SELECT COUNT(*) FROM records").fetchone()[0])
 
     def history(self, record_id: str) -> list[dict[str, Any]]:
-        rows = self.db.execute("SELECT version, content_hash, changed_at, run_id FROM history WHERE id = ? ORDER BY version", (record_id,))
+        rows = self.db.execute(
+            "SELECT version, content_hash, changed_at, run_id FROM history WHERE id = ? ORDER BY version", (record_id,)
+        )
         return [{"version": v, "content_hash": h, "changed_at": c, "run_id": r} for v, h, c, r in rows]
 
     # --- captures, runs, ledger ------------------------------------------------------------
 
-    def add_capture(self, url: str, fetched_at: str, status: int, warc: str, offset: int, length: int, kind: str, run_id: int | None) -> None:
-        self.db.execute("INSERT INTO captures VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (url, fetched_at, status, warc, offset, length, kind, run_id))
+    def add_capture(
+        self, url: str, fetched_at: str, status: int, warc: str, offset: int, length: int, kind: str, run_id: int | None
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO captures VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (url, fetched_at, status, warc, offset, length, kind, run_id),
+        )
 
     def latest_captures(self) -> list[tuple[str, str, int, str, int, int, str]]:
         """(url, fetched_at, status, warc, offset, length, kind) of the newest capture per URL."""
@@ -202,25 +240,36 @@ class RecordStore:
         ).fetchall()
 
     def captures_of(self, url: str) -> list[tuple[str, int, str, int, int]]:
-        return self.db.execute("SELECT fetched_at, status, warc, offset, length FROM captures WHERE url = ? ORDER BY rowid", (url,)).fetchall()
+        return self.db.execute(
+            "SELECT fetched_at, status, warc, offset, length FROM captures WHERE url = ? ORDER BY rowid", (url,)
+        ).fetchall()
 
     def start_run(self) -> int:
         cur = self.db.execute("INSERT INTO runs (started_at, status) VALUES (?, 'running')", (now(),))
         return int(cur.lastrowid or 0)
 
-    def finish_run(self, run_id: int, status: str, exit_code: int, counts: dict[str, Any], report: dict[str, Any]) -> None:
-        self.db.execute("UPDATE runs SET ended_at = ?, status = ?, exit_code = ?, counts = ?, report = ? WHERE id = ?",
-                        (now(), status, exit_code, json.dumps(counts), json.dumps(report), run_id))
+    def finish_run(
+        self, run_id: int, status: str, exit_code: int, counts: dict[str, Any], report: dict[str, Any]
+    ) -> None:
+        self.db.execute(
+            "UPDATE runs SET ended_at = ?, status = ?, exit_code = ?, counts = ?, report = ? WHERE id = ?",
+            (now(), status, exit_code, json.dumps(counts), json.dumps(report), run_id),
+        )
 
     def runs(self) -> list[dict[str, Any]]:
         rows = self.db.execute("SELECT id, started_at, ended_at, status, exit_code, counts FROM runs ORDER BY id")
-        return [{"id": i, "started_at": s, "ended_at": e, "status": st, "exit_code": x, "counts": json.loads(c or "{}")} for i, s, e, st, x, c in rows]
+        return [
+            {"id": i, "started_at": s, "ended_at": e, "status": st, "exit_code": x, "counts": json.loads(c or "{}")}
+            for i, s, e, st, x, c in rows
+        ]
 
     def log(self, run_id: int, url: str, outcome: str, reason: str = "") -> None:
         self.db.execute("INSERT OR REPLACE INTO ledger VALUES (?, ?, ?, ?)", (run_id, url, outcome, reason))
 
     def ledger(self, run_id: int) -> list[tuple[str, str, str]]:
-        return self.db.execute("SELECT url, outcome, reason FROM ledger WHERE run_id = ? ORDER BY url", (run_id,)).fetchall()
+        return self.db.execute(
+            "SELECT url, outcome, reason FROM ledger WHERE run_id = ? ORDER BY url", (run_id,)
+        ).fetchall()
 
     def mark_walked(self, listings: Iterable[str], run_id: int) -> None:
         with self.transaction():
@@ -229,7 +278,9 @@ class RecordStore:
     def walked(self) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT listing FROM walked")}
 
-    def replace_all(self, pages: Iterable[Record], hints: Iterable[tuple[str, str, str, str]], run_id: int | None = None) -> dict[str, Any]:
+    def replace_all(
+        self, pages: Iterable[Record], hints: Iterable[tuple[str, str, str, str]], run_id: int | None = None
+    ) -> dict[str, Any]:
         """Rebuild pages, hints and records from a fresh parse (``sitrep reparse``), in one transaction.
 
         Returns what changed: ids added, removed, and changed with the fields that differ.
@@ -244,7 +295,9 @@ class RecordStore:
             for page in pages:
                 url = page.urls[0]
                 rid = url_ids.get(url, page.id)
-                self.db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)", (url, rid, page.to_json(), page.fetched_at))
+                self.db.execute(
+                    "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)", (url, rid, page.to_json(), page.fetched_at)
+                )
                 ids.add(rid)
             removed = set(before) - ids
             for rid in removed:
@@ -256,10 +309,12 @@ class RecordStore:
             if outcome == "changed":
                 a, b = before[rid].to_dict(), after[rid].to_dict()
                 changed[rid] = sorted(k for k in a if a[k] != b[k] and k not in ("content_hash", "fetched_at"))
-        return {"added": sorted(r for r, o in outcomes.items() if o == "new"), "removed": sorted(removed), "changed": changed}
+        return {
+            "added": sorted(r for r, o in outcomes.items() if o == "new"),
+            "removed": sorted(removed),
+            "changed": changed,
+        }
 
 
 def _with_id(page: Record, record_id: str) -> Record:
-    import dataclasses
-
     return dataclasses.replace(page, id=record_id)

@@ -105,7 +105,9 @@ def update_index(settings: Settings) -> int:
             return rebuild_index(settings, store)
         folder = link.resolve()
         check_version(folder)
-        return _feed(folder, store, read_meta(folder).get("seq", 0), settings.index.lock_timeout, settings.index.memory_mb)
+        return _feed(
+            folder, store, read_meta(folder).get("seq", 0), settings.index.lock_timeout, settings.index.memory_mb
+        )
     finally:
         store.close()
 

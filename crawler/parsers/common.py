@@ -22,10 +22,62 @@ from crawler.errors import ParseError
 from crawler.record import Record, finish, make_id, normalise_text
 
 BLOCK_TAGS = frozenset(
-    "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd section article header footer nav aside main figure "
-    "figcaption blockquote table thead tbody tr td th pre address body center".split()
+    [
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "nav",
+        "aside",
+        "main",
+        "figure",
+        "figcaption",
+        "blockquote",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "td",
+        "th",
+        "pre",
+        "address",
+        "body",
+        "center",
+    ]
 )
-SKIP_TAGS = frozenset("script style noscript template svg button input select textarea iframe head form object embed canvas".split())
+SKIP_TAGS = frozenset(
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "button",
+        "input",
+        "select",
+        "textarea",
+        "iframe",
+        "head",
+        "form",
+        "object",
+        "embed",
+        "canvas",
+    ]
+)
 MAX_TITLE = 300
 
 
@@ -226,7 +278,7 @@ def read_header(page: Page, title_at: int) -> Header | None:
     prefixes = author_prefixes(page)
     if rest:
         header.author = _author_from(rest, prefixes)
-    elif week_at > 0 and _author_from(page.blocks[week_at - 1].text + " ", prefixes) is not None or (
+    elif (week_at > 0 and _author_from(page.blocks[week_at - 1].text + " ", prefixes) is not None) or (
         week_at > 0 and page.blocks[week_at - 1].text in prefixes
     ):
         header.author = _author_from(page.blocks[week_at - 1].text, prefixes)
@@ -254,7 +306,9 @@ def _is_boilerplate(page: Page, text: str) -> bool:
 
 
 def _caption(page: Page, block: Block) -> bool:
-    return block.tag == "figcaption" or any(block.text.startswith(p) for t in page.all_labels() for p in t.caption_prefixes)
+    return block.tag == "figcaption" or any(
+        block.text.startswith(p) for t in page.all_labels() for p in t.caption_prefixes
+    )
 
 
 @dataclasses.dataclass
@@ -301,9 +355,17 @@ def topic_for(page: Page, label: str | None) -> tuple[str | None, str | None]:
     return (slug, page.site.topic_label(slug, page.lang)) if slug else (None, None)
 
 
-def build_record(page: Page, layout: str, title: str, content: Content, *, header: Header | None = None,
-                 trend: tuple[str | None, str] | None = None, stamp: dt.datetime | None = None,
-                 fetched_at: str | None = None) -> Record:
+def build_record(
+    page: Page,
+    layout: str,
+    title: str,
+    content: Content,
+    *,
+    header: Header | None = None,
+    trend: tuple[str | None, str] | None = None,
+    stamp: dt.datetime | None = None,
+    fetched_at: str | None = None,
+) -> Record:
     """The record of one page; the tagger reads only title, lead and body (never captions or labels)."""
     header = header or Header()
     week_start = week_end = None

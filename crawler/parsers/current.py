@@ -30,4 +30,6 @@ def verdict_after(page: Page, title_at: int) -> tuple[str | None, str] | None:
 def parse(page: Page, title: str, title_at: int, fetched_at: str | None = None) -> Record:
     header = read_header(page, title_at)
     content = read_content(page, title_at + 1, title)
-    return build_record(page, LAYOUT, title, content, header=header, trend=verdict_after(page, title_at), fetched_at=fetched_at)
+    return build_record(
+        page, LAYOUT, title, content, header=header, trend=verdict_after(page, title_at), fetched_at=fetched_at
+    )

@@ -63,7 +63,17 @@ def parse(url: str, html: str | bytes, site: Site, year: int | None = None) -> L
         for (title, link, _, printed), w in zip(raw, weeks)
     )
     pages = sorted(
-        {urlrules.normalise(href, site) for b in blocks for href, _ in b.links if urlrules.on_site(href, site) and urlrules.is_listing(href, site)}
+        {
+            urlrules.normalise(href, site)
+            for b in blocks
+            for href, _ in b.links
+            if urlrules.on_site(href, site) and urlrules.is_listing(href, site)
+        }
         - {urlrules.normalise(url, site)}
     )
-    return Listing(url=urlrules.normalise(url, site), topic=urlrules.topic_from_url(url + "x/", site), entries=entries, pages=tuple(pages))
+    return Listing(
+        url=urlrules.normalise(url, site),
+        topic=urlrules.topic_from_url(url + "x/", site),
+        entries=entries,
+        pages=tuple(pages),
+    )

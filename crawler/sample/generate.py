@@ -32,7 +32,13 @@ FIRST_WEEK = dt.date(2014, 1, 6)
 MIGRATION = dt.date(2016, 4, 18)  # weeks before this were written on the old site
 TRANSITION = dt.date(2017, 1, 2)
 NEW_SITE = dt.date(2018, 1, 1)
-CURRENT_TOPICS = ("the-ruling-elite", "society-and-political-parties", "security-issues", "belarus-west-relations", "belarus-russia-relations")
+CURRENT_TOPICS = (
+    "the-ruling-elite",
+    "society-and-political-parties",
+    "security-issues",
+    "belarus-west-relations",
+    "belarus-russia-relations",
+)
 OLD_TOPICS = (*CURRENT_TOPICS, "economy", "international-relations")
 PRO, INFO = "belarusinfocus.pro", "belarusinfocus.info"
 PER_PAGE = 20
@@ -124,9 +130,19 @@ def plan(count: int, seed: int, site: Site) -> list[Article]:
         if rng.random() < 0.3:
             caption = rng.choice(["Фота: TUT.BY", "Фото: Reuters", "Фота: БелТА", "Photo: president.gov.by"])
         article = Article(
-            n=1000 + n, lang=lang, week=week, topic=topic, title=title, paragraphs=paragraphs, author=author,
-            by_line=bool(author) and lang == "en" and rng.random() < 0.4, trend=trend,
-            verdict=_verdict(rng, site, lang, trend), caption=caption, stamp=None, mentions=mentions,
+            n=1000 + n,
+            lang=lang,
+            week=week,
+            topic=topic,
+            title=title,
+            paragraphs=paragraphs,
+            author=author,
+            by_line=bool(author) and lang == "en" and rng.random() < 0.4,
+            trend=trend,
+            verdict=_verdict(rng, site, lang, trend),
+            caption=caption,
+            stamp=None,
+            mentions=mentions,
         )
         _place(rng, article, site, slugs)
         articles.append(article)
@@ -160,9 +176,21 @@ def _place(rng: random.Random, a: Article, site: Site, slugs: set[tuple[str, str
     if a.week < TRANSITION:
         section = _old_section(rng, a.topic)
         migrated = a.week < MIGRATION and rng.random() < 0.5
-        a.stamp = dt.datetime(2016, 4, 22, 10, 34) if migrated else dt.datetime.combine(a.week + dt.timedelta(days=rng.randrange(7)), dt.time(10, rng.randrange(60)))
+        a.stamp = (
+            dt.datetime(2016, 4, 22, 10, 34)
+            if migrated
+            else dt.datetime.combine(a.week + dt.timedelta(days=rng.randrange(7)), dt.time(10, rng.randrange(60)))
+        )
         listed = rng.random() > 0.06
-        old = Page(INFO, f"/{section}/{slug}/", "old", markup(), {}, listed=listed, query="?page=1" if rng.random() < 0.2 else "")
+        old = Page(
+            INFO,
+            f"/{section}/{slug}/",
+            "old",
+            markup(),
+            {},
+            listed=listed,
+            query="?page=1" if rng.random() < 0.2 else "",
+        )
         a.pages.append(old)
         copy = rng.random() < 0.4 or (listed and not unique)
         if copy and a.topic in CURRENT_TOPICS:
@@ -185,6 +213,7 @@ def _place(rng: random.Random, a: Article, site: Site, slugs: set[tuple[str, str
 
 # --- rendering ---------------------------------------------------------------------------
 
+
 def chrome(site: Site, lang: str) -> render.Chrome:
     prefix = site.lang_prefixes.get(lang, "/")
     root = f"https://{PRO}{prefix}analytics/" if lang != "en" else f"https://{PRO}/analytics/"
@@ -192,29 +221,56 @@ def chrome(site: Site, lang: str) -> render.Chrome:
     return render.Chrome(lang=lang, labels=site.labels[lang], topics=topics, listing_root=root)
 
 
-def page_html(a: Article, page: Page, site: Site, markup: str | None = None, similar: list[tuple[str, str, str]] | None = None) -> str:
+def page_html(
+    a: Article, page: Page, site: Site, markup: str | None = None, similar: list[tuple[str, str, str]] | None = None
+) -> str:
     """One page of an article in its markup (or the one asked for)."""
     markup = markup or page.markup
     c = chrome(site, a.lang)
     paragraphs = ([f"By {a.author}"] if a.by_line else []) + a.paragraphs
     if page.kind == "old":
         verdict = a.verdict if a.trend == "unchanged" and a.n % 5 < 2 else None
-        caption = a.caption.replace("Фота:", "Image:").replace("Фото:", "Image:").replace("Photo:", "Image:") if a.caption else None
-        return render.old_article(c, markup, title=a.title, verdict=verdict, stamp=render.stamp_text(a.stamp), caption=caption,
-                                  paragraphs=paragraphs, similar=similar or [])
+        caption = (
+            a.caption.replace("Фота:", "Image:").replace("Фото:", "Image:").replace("Photo:", "Image:")
+            if a.caption
+            else None
+        )
+        return render.old_article(
+            c,
+            markup,
+            title=a.title,
+            verdict=verdict,
+            stamp=render.stamp_text(a.stamp),
+            caption=caption,
+            paragraphs=paragraphs,
+            similar=similar or [],
+        )
     if page.kind == "headerless":
         return render.headerless(c, markup, title=a.title, paragraphs=paragraphs)
     dash = [" – ", " – ", " — ", " - ", "  –  ", "\xa0– "][a.n % 6]
     topic = None
     if page.kind == "current":
         label = site.topic_label(a.topic, a.lang) or a.topic
-        topic = (label, chrome(site, a.lang).topics[CURRENT_TOPICS.index(a.topic)][1] if a.topic in CURRENT_TOPICS else "/")
-    return render.article(c, markup, title=a.title, author="" if a.by_line else (a.author or ""),
-                          week=render.week_text(a.lang, a.week, dash=dash), topic=topic, verdict=a.verdict,
-                          caption=a.caption, paragraphs=paragraphs, repeat_title=a.n % 3 != 0)
+        topic = (
+            label,
+            chrome(site, a.lang).topics[CURRENT_TOPICS.index(a.topic)][1] if a.topic in CURRENT_TOPICS else "/",
+        )
+    return render.article(
+        c,
+        markup,
+        title=a.title,
+        author="" if a.by_line else (a.author or ""),
+        week=render.week_text(a.lang, a.week, dash=dash),
+        topic=topic,
+        verdict=a.verdict,
+        caption=a.caption,
+        paragraphs=paragraphs,
+        repeat_title=a.n % 3 != 0,
+    )
 
 
 # --- ground truth --------------------------------------------------------------------------
+
 
 def truth(a: Article, site: Site) -> Record:
     """The record a correct crawl ends with for ``a``, from what the generator itself decided."""
@@ -237,14 +293,16 @@ def truth(a: Article, site: Site) -> Record:
         url_topics = [urlrules.topic_from_url(p.url, site) for p in seen]
         topic = next((t for t in url_topics if t), None)
     trend_label = None
-    if printed:
-        trend_label = a.verdict
-    elif "old" in kinds and a.trend == "unchanged" and a.n % 5 < 2:
+    if printed or ("old" in kinds and a.trend == "unchanged" and a.n % 5 < 2):
         trend_label = a.verdict
     trend = site.labels[a.lang].trends.get(trend_label) if trend_label else None
     caption = None
     if a.caption:
-        caption = a.caption if kinds - {"old", "headerless"} else a.caption.replace("Фота:", "Image:").replace("Фото:", "Image:").replace("Photo:", "Image:")
+        caption = (
+            a.caption
+            if kinds - {"old", "headerless"}
+            else a.caption.replace("Фота:", "Image:").replace("Фото:", "Image:").replace("Photo:", "Image:")
+        )
     if "headerless" in kinds and not kinds - {"headerless"}:
         caption = None
     countries = sorted(a.mentions.countries.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -278,26 +336,43 @@ def truth(a: Article, site: Site) -> Record:
 
 # --- the site ------------------------------------------------------------------------------
 
+
 def _write(root: Path, host: str, path: str, text: str, name: str = "index.html") -> None:
     target = root / host / path.strip("/") / name if path.strip("/") else root / host / name
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
 
 
-def _listing_pages(root: Path, site: Site, host: str, base: str, heading: str, lang: str,
-                   entries: list[tuple[str, str, str]], styles: str, extra_first: list[tuple[str, str, str]] | None = None) -> int:
+def _listing_pages(
+    root: Path,
+    site: Site,
+    host: str,
+    base: str,
+    heading: str,
+    lang: str,
+    entries: list[tuple[str, str, str]],
+    styles: str,
+    extra_first: list[tuple[str, str, str]] | None = None,
+) -> int:
     c = chrome(site, lang)
     chunks = [entries[i : i + PER_PAGE] for i in range(0, len(entries), PER_PAGE)] or [[]]
     for i, chunk in enumerate(chunks, start=1):
         links = []
         for j in range(1, len(chunks) + 1):
             if j != i:
-                links.append((str(j), base if j == 1 else (f"{base}page/{j}/" if styles == "path" else f"{base}?paged={j}")))
+                links.append(
+                    (str(j), base if j == 1 else (f"{base}page/{j}/" if styles == "path" else f"{base}?paged={j}"))
+                )
         if i < len(chunks):
-            links.append(("Next »", f"{base}?paged={i + 1}" if styles != "query" else f"{base}?paged={i + 1}"))
+            links.append(("Next »", f"{base}?paged={i + 1}"))  # "Next" links the query style on every host
         items = chunk + (extra_first or []) if i == 1 else chunk
         markup = render.MARKUPS[(len(base) + i) % 2]
-        _write(root, host, base if i == 1 else f"{base}page/{i}/", render.listing(c, markup, heading=heading, entries=items, pages=links))
+        _write(
+            root,
+            host,
+            base if i == 1 else f"{base}page/{i}/",
+            render.listing(c, markup, heading=heading, entries=items, pages=links),
+        )
     return len(chunks)
 
 
@@ -342,13 +417,28 @@ def generate(out: str | Path, count: int = 500, seed: int = 20161128) -> dict[st
         items.sort(key=lambda ap: (ap[0].week, ap[0].n), reverse=True)
         entries = [(a.title, p.path + p.query, render.week_text(lang, a.week, with_year=False)) for a, p in items]
         topic = base.strip("/").split("/")[-1]
-        heading = site.labels[lang].listing_heads[0] if lang != "en" or topic == "analytics" else (site.topic_label(site.old_sections.get(topic, topic)) or topic)
-        extra = [("Draft of the week", PRIVATE_PATH, "March 18 – March 24")] if base == "/analytics/the-ruling-elite/" else None
-        listing_count += _listing_pages(root, site, host, base, heading, lang, entries, "path" if host == PRO else "query", extra)
+        heading = (
+            site.labels[lang].listing_heads[0]
+            if lang != "en" or topic == "analytics"
+            else (site.topic_label(site.old_sections.get(topic, topic)) or topic)
+        )
+        extra = (
+            [("Draft of the week", PRIVATE_PATH, "March 18 – March 24")]
+            if base == "/analytics/the-ruling-elite/"
+            else None
+        )
+        listing_count += _listing_pages(
+            root, site, host, base, heading, lang, entries, "path" if host == PRO else "query", extra
+        )
     for host in (PRO, INFO):
         items = sorted(feeds.get(host, []), key=lambda ap: ap[0].n)
-        newest = sorted((ap for ap in ((a, p) for a in articles for p in a.pages) if ap[1].host == host and ap[1].listed), key=lambda ap: (ap[0].week, ap[0].n))[-10:]
-        feed_items = [(a.title, p.url, dt.datetime.combine(a.week + dt.timedelta(days=7), dt.time(9))) for a, p in items + newest]
+        newest = sorted(
+            (ap for ap in ((a, p) for a in articles for p in a.pages) if ap[1].host == host and ap[1].listed),
+            key=lambda ap: (ap[0].week, ap[0].n),
+        )[-10:]
+        feed_items = [
+            (a.title, p.url, dt.datetime.combine(a.week + dt.timedelta(days=7), dt.time(9))) for a, p in items + newest
+        ]
         _write(root, host, "/feed/", render.feed(f"https://{host}/", feed_items), name="index.xml")
         _write(root, host, "/", "User-agent: *\nDisallow: /private/\nDisallow: /wp-admin/\n", name="robots.txt")
     _write(root, PRO, PRIVATE_PATH, "<html><body><h1>Not for crawlers</h1></body></html>\n")
@@ -357,8 +447,13 @@ def generate(out: str | Path, count: int = 500, seed: int = 20161128) -> dict[st
         for record in records:
             fh.write(record.to_json() + "\n")
     manifest = {
-        "seed": seed, "count": count, "records": len(records), "article_pages": pages_written,
-        "listing_pages": listing_count, "hosts": [PRO, INFO], "last_year": LAST_YEAR,
+        "seed": seed,
+        "count": count,
+        "records": len(records),
+        "article_pages": pages_written,
+        "listing_pages": listing_count,
+        "hosts": [PRO, INFO],
+        "last_year": LAST_YEAR,
         "disallowed": [f"https://{PRO}{PRIVATE_PATH}"],
         "layouts": dict(sorted(Counter(r.layout for r in records).items())),
         "langs": dict(sorted(Counter(r.lang for r in records).items())),

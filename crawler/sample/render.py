@@ -13,9 +13,48 @@ from html import escape
 
 from crawler.config import Labels
 
-EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
-RU_GEN = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря")
-BE_GEN = ("студзеня", "лютага", "сакавіка", "красавіка", "траўня", "чэрвеня", "ліпеня", "жніўня", "верасня", "кастрычніка", "лістапада", "снежня")
+EN_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+RU_GEN = (
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+)
+BE_GEN = (
+    "студзеня",
+    "лютага",
+    "сакавіка",
+    "красавіка",
+    "траўня",
+    "чэрвеня",
+    "ліпеня",
+    "жніўня",
+    "верасня",
+    "кастрычніка",
+    "лістапада",
+    "снежня",
+)
 MARKUPS = ("wp", "plain")
 SIDEBAR_WEEK = dt.date(2024, 3, 18)  # the "current week" the sidebar shows, without its year
 
@@ -47,8 +86,13 @@ class Chrome:
 
 def _menu(c: Chrome, markup: str) -> str:
     head = c.labels.listing_heads[0]
-    items = [(head, c.listing_root)] + c.topics
-    lis = "".join(f'<li class="menu-item"><a href="{escape(h)}">{escape(t)}</a></li>' if markup == "wp" else f'<li><a href="{escape(h)}">{escape(t)}</a></li>' for t, h in items)
+    items = [(head, c.listing_root), *c.topics]
+    lis = "".join(
+        f'<li class="menu-item"><a href="{escape(h)}">{escape(t)}</a></li>'
+        if markup == "wp"
+        else f'<li><a href="{escape(h)}">{escape(t)}</a></li>'
+        for t, h in items
+    )
     if markup == "wp":
         return f'<div class="site-header"><div class="logo"><a href="/">Belarus in Focus</a></div><ul class="menu">{lis}</ul><div class="lang-switch"><a href="/">EN</a> <a href="/ru/">BE/RU</a></div></div>'
     return f'<nav><ul>{lis}</ul><p><a href="/">EN</a> <a href="/ru/">BE/RU</a></p></nav>'
@@ -60,26 +104,35 @@ def _tail(c: Chrome, markup: str) -> str:
     week = week_text(c.lang, SIDEBAR_WEEK, with_year=False)
     blurb = "Once a week we publish short commentaries on the week's events."
     if markup == "wp":
-        return (f'<div class="subscribe"><div class="ok">{subscribed}</div><h3>{newsletter}</h3><p>{blurb}</p>'
-                f'<form><input type="email"><button>Subscribe</button></form></div>'
-                f'<aside class="sidebar"><h3 class="widget-title">{situation}</h3><div class="week">{week}</div>'
-                f'<a class="all" href="{c.listing_root}">View all</a><h3>{subscribe_us}</h3><a href="/">{more}</a></aside>'
-                f'<footer class="site-footer"><span>© Belarus in Focus</span></footer>')
-    return (f'<section><p>{subscribed}</p><h2>{newsletter}</h2><p>{blurb}</p></section>'
-            f'<aside><h2>{situation}</h2><p>{week}</p><p><a href="{c.listing_root}">View all</a></p><p>{subscribe_us}</p><p>{more}</p></aside>')
+        return (
+            f'<div class="subscribe"><div class="ok">{subscribed}</div><h3>{newsletter}</h3><p>{blurb}</p>'
+            f'<form><input type="email"><button>Subscribe</button></form></div>'
+            f'<aside class="sidebar"><h3 class="widget-title">{situation}</h3><div class="week">{week}</div>'
+            f'<a class="all" href="{c.listing_root}">View all</a><h3>{subscribe_us}</h3><a href="/">{more}</a></aside>'
+            f'<footer class="site-footer"><span>© Belarus in Focus</span></footer>'
+        )
+    return (
+        f"<section><p>{subscribed}</p><h2>{newsletter}</h2><p>{blurb}</p></section>"
+        f'<aside><h2>{situation}</h2><p>{week}</p><p><a href="{c.listing_root}">View all</a></p><p>{subscribe_us}</p><p>{more}</p></aside>'
+    )
 
 
 def _page(c: Chrome, markup: str, title: str, main: str) -> str:
     head = f'<meta charset="utf-8"><title>{escape(title)} – Belarus in Focus</title>'
     if markup == "wp":
-        head += f'<meta property="og:title" content="{escape(title)}"><link rel="stylesheet" href="/wp-content/theme.css">'
+        head += (
+            f'<meta property="og:title" content="{escape(title)}"><link rel="stylesheet" href="/wp-content/theme.css">'
+        )
         return f'<!DOCTYPE html>\n<html lang="{c.lang}"><head>{head}</head><body class="single">{_menu(c, markup)}<div class="content">{main}</div>{_tail(c, markup)}</body></html>\n'
     return f'<!DOCTYPE html>\n<html lang="{c.lang}"><head>{head}</head><body>{_menu(c, markup)}<main>{main}</main>{_tail(c, markup)}</body></html>\n'
 
 
 def _paragraphs(paragraphs: list[str], markup: str) -> str:
     if markup == "wp":
-        return "".join(f"<p>{escape(p)}</p>" if not p.startswith("- ") else f"<ul><li>{escape(p[2:])}</li></ul>" for p in paragraphs)
+        return "".join(
+            f"<p>{escape(p)}</p>" if not p.startswith("- ") else f"<ul><li>{escape(p[2:])}</li></ul>"
+            for p in paragraphs
+        )
     return "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
 
 
@@ -91,14 +144,29 @@ def _caption(caption: str | None, markup: str) -> str:
     return f'<figure><img src="/img/photo.jpg" alt=""><figcaption>{escape(caption)}</figcaption></figure>'
 
 
-def article(c: Chrome, markup: str, *, title: str, author: str, week: str | None, topic: tuple[str, str] | None,
-            verdict: str | None, caption: str | None, paragraphs: list[str], repeat_title: bool = True) -> str:
+def article(
+    c: Chrome,
+    markup: str,
+    *,
+    title: str,
+    author: str,
+    week: str | None,
+    topic: tuple[str, str] | None,
+    verdict: str | None,
+    caption: str | None,
+    paragraphs: list[str],
+    repeat_title: bool = True,
+) -> str:
     """The current layout (``topic`` given) or the transitional one (``topic`` None)."""
     t = escape(title)
     if markup == "wp":
         meta = f'<div class="post-meta"><span class="by">by {escape(author)}</span> <span class="week">{escape(week or "")}</span></div>'
-        topic_html = f'<div class="post-topic"><a href="{escape(topic[1])}">{escape(topic[0])}</a></div>' if topic else ""
-        verdict_html = f'<div class="status status-{"green" if verdict else "none"}">{escape(verdict)}</div>' if verdict else ""
+        topic_html = (
+            f'<div class="post-topic"><a href="{escape(topic[1])}">{escape(topic[0])}</a></div>' if topic else ""
+        )
+        verdict_html = (
+            f'<div class="status status-{"green" if verdict else "none"}">{escape(verdict)}</div>' if verdict else ""
+        )
         repeat = f"<h2>{t}</h2>" if repeat_title else ""
         body = f'<div class="entry-content">{repeat}{_caption(caption, markup)}{_paragraphs(paragraphs, markup)}</div>'
         main = f'<div class="post-header">{meta}{topic_html}<h1 class="entry-title">{t}</h1>{verdict_html}</div>{body}'
@@ -112,16 +180,30 @@ def article(c: Chrome, markup: str, *, title: str, author: str, week: str | None
     return _page(c, markup, title, main)
 
 
-def old_article(c: Chrome, markup: str, *, title: str, verdict: str | None, stamp: str, caption: str | None,
-                paragraphs: list[str], similar: list[tuple[str, str, str]]) -> str:
+def old_article(
+    c: Chrome,
+    markup: str,
+    *,
+    title: str,
+    verdict: str | None,
+    stamp: str,
+    caption: str | None,
+    paragraphs: list[str],
+    similar: list[tuple[str, str, str]],
+) -> str:
     """The old .info layout: title, "Category status:", a stamp, body, "Similar articles"."""
     status = c.labels.category_status + (f" - ({verdict})" if verdict else "")
     sim_head = c.labels.boilerplate[2]
     if markup == "wp":
-        sims = "".join(f'<div class="similar-item"><a href="{escape(h)}">{escape(t)}</a><span class="date">{escape(s)}</span><p>Short teaser of the text.</p></div>' for t, h, s in similar)
+        sims = "".join(
+            f'<div class="similar-item"><a href="{escape(h)}">{escape(t)}</a><span class="date">{escape(s)}</span><p>Short teaser of the text.</p></div>'
+            for t, h, s in similar
+        )
         image = f'<div class="image-caption">{escape(caption)}</div>' if caption else ""
-        main = (f'<h1 class="title">{escape(title)}</h1><div class="category-status">{escape(status)}</div><div class="date">{escape(stamp)}</div>'
-                f'{image}<div class="node-body">{_paragraphs(paragraphs, markup)}</div><div class="similar"><h3>{sim_head}</h3>{sims}</div>')
+        main = (
+            f'<h1 class="title">{escape(title)}</h1><div class="category-status">{escape(status)}</div><div class="date">{escape(stamp)}</div>'
+            f'{image}<div class="node-body">{_paragraphs(paragraphs, markup)}</div><div class="similar"><h3>{sim_head}</h3>{sims}</div>'
+        )
     else:
         sims = "".join(f'<li><a href="{escape(h)}">{escape(t)}</a> {escape(s)}</li>' for t, h, s in similar)
         image = f"<p>{escape(caption)}</p>" if caption else ""
@@ -137,14 +219,21 @@ def headerless(c: Chrome, markup: str, *, title: str, paragraphs: list[str]) -> 
     return _page(c, markup, title, main)
 
 
-def listing(c: Chrome, markup: str, *, heading: str, entries: list[tuple[str, str, str]], pages: list[tuple[str, str]]) -> str:
+def listing(
+    c: Chrome, markup: str, *, heading: str, entries: list[tuple[str, str, str]], pages: list[tuple[str, str]]
+) -> str:
     """A topic listing: "All trends", the topic, (title, yearless week) pairs, page links."""
     if markup == "wp":
-        items = "".join(f'<div class="trend-item"><a class="trend-title" href="{escape(h)}">{escape(t)}</a><span class="trend-week">{escape(w)}</span></div>' for t, h, w in entries)
+        items = "".join(
+            f'<div class="trend-item"><a class="trend-title" href="{escape(h)}">{escape(t)}</a><span class="trend-week">{escape(w)}</span></div>'
+            for t, h, w in entries
+        )
         nav = "".join(f'<a class="page-numbers" href="{escape(h)}">{escape(t)}</a>' for t, h in pages)
         main = f'<div class="breadcrumbs">{c.labels.listing_heads[0]}</div><h1 class="page-title">{escape(heading)}</h1><div class="trends">{items}</div><div class="pagination">{nav}</div>'
     else:
-        items = "".join(f'<li><p><a href="{escape(h)}">{escape(t)}</a></p><p>{escape(w)}</p></li>' for t, h, w in entries)
+        items = "".join(
+            f'<li><p><a href="{escape(h)}">{escape(t)}</a></p><p>{escape(w)}</p></li>' for t, h, w in entries
+        )
         nav = " ".join(f'<a href="{escape(h)}">{escape(t)}</a>' for t, h in pages)
         main = f"<p>{c.labels.listing_heads[0]}</p><h1>{escape(heading)}</h1><ul>{items}</ul><p>{nav}</p>"
     return _page(c, markup, heading, main)
@@ -157,5 +246,7 @@ def feed(channel_url: str, items: list[tuple[str, str, dt.datetime]]) -> str:
         f"<pubDate>{d.strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate><description>Weekly commentary.</description></item>"
         for t, u, d in items
     )
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>Belarus in Focus</title>'
-            f"<link>{escape(channel_url)}</link><description>Weekly analytics</description>{body}</channel></rss>\n")
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>Belarus in Focus</title>'
+        f"<link>{escape(channel_url)}</link><description>Weekly analytics</description>{body}</channel></rss>\n"
+    )

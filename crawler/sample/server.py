@@ -17,7 +17,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from crawler.sample.generate import INFO, LAST_YEAR, PRO
 
-TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/rss+xml; charset=utf-8", ".txt": "text/plain; charset=utf-8"}
+TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".xml": "application/rss+xml; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+}
 
 
 class SampleServer(ThreadingHTTPServer):
@@ -103,13 +107,31 @@ def settings_toml(port: int, data_dir: str | Path, fast: bool = True) -> str:
     from crawler.config import load
 
     site = load(path=None, environ={}).sites["belarusinfocus"]
-    starts = [u.replace("https://", "http://").replace(".pro/", f".pro:{port}/").replace(".info/", f".info:{port}/") for u in site.start_urls]
+    starts = [
+        u.replace("https://", "http://").replace(".pro/", f".pro:{port}/").replace(".info/", f".info:{port}/")
+        for u in site.start_urls
+    ]
     lines = [
         "# Written by sitrep for the sample archive served on 127.0.0.1.",
-        "[storage]", f'data_dir = "{Path(data_dir).as_posix()}"', "",
-        "[crawl]", f'resolve = {{ "{PRO}" = "127.0.0.1", "{INFO}" = "127.0.0.1" }}',
+        "[storage]",
+        f'data_dir = "{Path(data_dir).as_posix()}"',
+        "",
+        "[crawl]",
+        f'resolve = {{ "{PRO}" = "127.0.0.1", "{INFO}" = "127.0.0.1" }}',
     ]
     if fast:
-        lines += ["download_delay = 0.0", "autothrottle = false", "concurrent_per_domain = 16", "retries = 1", "timeout = 10.0"]
-    lines += ["", "[sites.belarusinfocus]", f"last_year = {LAST_YEAR}", "start_urls = [" + ", ".join(f'"{u}"' for u in starts) + "]", ""]
+        lines += [
+            "download_delay = 0.0",
+            "autothrottle = false",
+            "concurrent_per_domain = 16",
+            "retries = 1",
+            "timeout = 10.0",
+        ]
+    lines += [
+        "",
+        "[sites.belarusinfocus]",
+        f"last_year = {LAST_YEAR}",
+        "start_urls = [" + ", ".join(f'"{u}"' for u in starts) + "]",
+        "",
+    ]
     return "\n".join(lines)

@@ -66,7 +66,11 @@ class SituationSpider(scrapy.Spider):
             return
         self.state.outcome(response.url, "feed", f"{len(entries)} entries")
         for entry in entries:
-            if urlrules.on_site(entry.url, self.site) and urlrules.is_article(entry.url, self.site) and self._want_article(entry.url):
+            if (
+                urlrules.on_site(entry.url, self.site)
+                and urlrules.is_article(entry.url, self.site)
+                and self._want_article(entry.url)
+            ):
                 yield self._request(_same_origin(entry.url, response.url))
 
     def read_listing(self, response: Response) -> Iterator[Any]:
@@ -102,7 +106,9 @@ class SituationSpider(scrapy.Spider):
             if urlrules.is_listing(request.url, self.site):
                 self.state.counts["listings_failed"] += 1
         elif failure.check(IgnoreRequest):
-            self.state.outcome(request.url, "dropped", str(failure.value) or "ignored (robots.txt, offsite or size limit)")
+            self.state.outcome(
+                request.url, "dropped", str(failure.value) or "ignored (robots.txt, offsite or size limit)"
+            )
         else:
             reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:300]
             self.state.outcome(request.url, "failed", reason)

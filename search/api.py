@@ -1,0 +1,307 @@
+"""The Python API: ``Archive.open(data_dir).search(...)``. The CLI and any server only format it.
+
+Whoosh matches and ranks the text; filters, facets, date sorting and timelines are bitset
+arithmetic over doc values saved with each index generation (``index.docvalues``); records
+come from the record store. Only sitrep's own exceptions (``SitrepError`` and subclasses)
+escape.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from whoosh import qparser
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from crawler.config import Settings, load
+from crawler.errors import QueryError, RecordNotFound, SitrepError
+from crawler.record import Record
+from index.docvalues import DocValues, bits_of, docnums_of
+from index.schema import TEXT_FIELDS, russian_analyzer, schema
+from index.store import RecordStore
+from index.writing import open_index
+from search import facets as facet_math
+from search.highlight import Snippet, snippet
+from search.query import Filters, Vocabulary, keyword_filters, split_query
+from search.results import FacetCount, Hit, Results, Stats, Timeline
+
+DEFAULT_FACETS = ("countries", "topic", "trend", "year")
+SORTS = ("relevance", "newest", "oldest")
+
+
+class Archive:
+    """A searchable archive: the index and the record store of one data directory."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.ix = open_index(settings.data_dir)
+        try:
+            self.store = RecordStore(settings.data_dir, settings.site, create=False)
+            self.searcher: Searcher = self.ix.searcher()
+            self.docvalues = DocValues.for_index(self.ix, self.searcher.reader())
+        except BaseException:
+            self.ix.close()
+            raise
+        self.vocab = Vocabulary(settings.site)
+        self._parser = qparser.MultifieldParser(list(TEXT_FIELDS), self.ix.schema)
+        self._english = schema()["body_en"].analyzer
+        self._russian = russian_analyzer()
+
+    @classmethod
+    def open(cls, data_dir: str | Path | None = None, settings: Settings | None = None) -> Archive:
+        """Open the archive in ``data_dir`` (default: the settings' data directory)."""
+        settings = settings or load(overrides={"storage.data_dir": str(data_dir) if data_dir else None})
+        if data_dir is not None and Path(data_dir) != settings.data_dir:
+            settings = (
+                load(path=None, environ={}, overrides={"storage.data_dir": str(data_dir)})
+                if settings.source == "defaults"
+                else settings
+            )
+        return cls(settings)
+
+    def close(self) -> None:
+        self.searcher.close()
+        self.store.close()
+        self.ix.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- searching -----------------------------------------------------------------------
+
+    def _parse(self, text: str) -> tuple[wq.Query | None, Filters, str]:
+        free, filters = split_query(text, self.vocab)
+        if not free:
+            return None, filters, free
+        try:
+            q = self._parser.parse(free)
+        except Exception as exc:  # Whoosh's parser has no error type of its own
+            raise QueryError(text, f"cannot be parsed ({exc})") from None
+        if isinstance(q, wq.NullQuery.__class__) or q is wq.NullQuery or type(q).__name__ == "_NullQuery":
+            raise QueryError(text, "no searchable words (only common words such as 'the'?)")
+        return q, filters, free
+
+    def _matching(self, q: wq.Query | None, filters: Filters) -> int:
+        mask = facet_math.filter_mask(self.docvalues, filters)
+        if q is None:
+            return mask
+        return bits_of(self.searcher.docs_for_query(q), len(self.docvalues.ids)) & mask
+
+    def search(
+        self,
+        text: str = "",
+        *,
+        countries: Sequence[str] = (),
+        countries_mode: str = "any",
+        orgs: Sequence[str] = (),
+        topics: Sequence[str] = (),
+        trends: Sequence[str] = (),
+        langs: Sequence[str] = (),
+        authors: Sequence[str] = (),
+        since: str | dt.date | None = None,
+        until: str | dt.date | None = None,
+        sort: str = "relevance",
+        page: int = 1,
+        per_page: int | None = None,
+        facets: Sequence[str] = DEFAULT_FACETS,
+    ) -> Results:
+        """Records matching ``text`` (Whoosh syntax plus sitrep's fields) and the filters, with facets."""
+        started = time.perf_counter()
+        per_page = self.settings.search.per_page if per_page is None else per_page
+        if sort not in SORTS:
+            raise QueryError(sort, f"unknown sort (sorts: {', '.join(SORTS)})")
+        if not isinstance(page, int) or page < 1:
+            raise QueryError(str(page), "page must be 1 or more")
+        if not isinstance(per_page, int) or not 1 <= per_page <= 1000:
+            raise QueryError(str(per_page), "per_page must be from 1 to 1000")
+        for name in facets:
+            if name not in facet_math.FACET_FIELD:
+                raise QueryError(name, f"unknown facet (facets: {', '.join(facet_math.FACET_FIELD)})")
+        q, parsed, free = self._parse(text)
+        filters = parsed.merged(
+            keyword_filters(
+                self.vocab,
+                countries=countries,
+                countries_mode=countries_mode,
+                orgs=orgs,
+                topics=topics,
+                trends=trends,
+                langs=langs,
+                authors=authors,
+                since=since,
+                until=until,
+            )
+        )
+        hits_mask = self._matching(q, filters)
+        total = hits_mask.bit_count()
+        ranked = self._rank(q, hits_mask, sort, page * per_page)
+        chosen = ranked[(page - 1) * per_page : page * per_page]
+        records = self.store.get_many(self.docvalues.ids[d] for d, _ in chosen)
+        terms = self._terms(q)
+        hits = tuple(
+            Hit(records[self.docvalues.ids[d]], score, self._snippets(records[self.docvalues.ids[d]], terms))
+            for d, score in chosen
+            if self.docvalues.ids[d] in records
+        )
+        counted = facet_math.counts(self.docvalues, hits_mask, facets)
+        suggestion = self._suggest(q, free) if q is not None and total < 3 else None
+        query = {"text": text, "filters": filters.to_dict(), "sort": sort, "facets": list(facets)}
+        return Results(
+            query,
+            total,
+            page,
+            per_page,
+            hits,
+            {k: tuple(FacetCount(v, n) for v, n in vals) for k, vals in counted.items()},
+            suggestion,
+            (time.perf_counter() - started) * 1000,
+        )
+
+    def _rank(self, q: wq.Query | None, hits_mask: int, sort: str, needed: int) -> list[tuple[int, float | None]]:
+        if q is None or sort != "relevance":
+            order = facet_math.by_week(self.docvalues, hits_mask, newest_first=sort != "oldest")
+            return [(d, None) for d in order[:needed]]
+        results = self.searcher.search(q, limit=needed, filter=set(docnums_of(hits_mask)))
+        return [(hit.docnum, round(float(hit.score), 4)) for hit in results]
+
+    def _terms(self, q: wq.Query | None) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {"en": set(), "ru": set()}
+        if q is None:
+            return out
+        for field, text in q.iter_all_terms():
+            value = text.decode() if isinstance(text, bytes) else str(text)
+            out["ru" if field.endswith("_ru") else "en"].add(value)
+        return out
+
+    def _snippets(self, record: Record, terms: dict[str, set[str]]) -> tuple[Snippet, ...]:
+        cyrillic = record.lang in ("ru", "be")
+        analyzer = self._russian if cyrillic else self._english
+        words = terms["ru" if cyrillic else "en"]
+        width = self.settings.search.snippet_chars
+        found = snippet(" ".join([record.lead, *record.body]), words, analyzer, width)
+        if found:
+            return (found,)
+        lead = record.lead if len(record.lead) <= width else record.lead[: record.lead.rfind(" ", 0, width)] + "…"
+        return (Snippet(lead, ()),)
+
+    def _suggest(self, q: wq.Query, free: str) -> str | None:
+        try:
+            corrected = self.searcher.correct_query(q, free)
+        except Exception:  # suggestions are a courtesy: never let them fail a search
+            return None
+        return corrected.string if corrected.string != free else None
+
+    # --- records, similar, stats, timeline -------------------------------------------------
+
+    def get(self, record_id: str) -> Record:
+        record = self.store.get(record_id)
+        if record is None:
+            raise RecordNotFound(f"no record with id {record_id!r}")
+        return record
+
+    def history(self, record_id: str) -> list[dict[str, Any]]:
+        self.get(record_id)
+        return self.store.history(record_id)
+
+    def similar(self, record_id: str, limit: int = 10) -> tuple[Hit, ...]:
+        """Records whose text is most like this one's (Whoosh's more-like-this on the body)."""
+        record = self.get(record_id)
+        try:
+            docnum = self.docvalues.ids.index(record_id)
+        except ValueError:
+            raise RecordNotFound(f"record {record_id!r} is not in the index yet", "run `sitrep index`") from None
+        field = "body_ru" if record.lang in ("ru", "be") else "body_en"
+        found = self.searcher.more_like(
+            docnum, field, text=" ".join([record.title, record.lead, *record.body]), top=limit + 1
+        )
+        ids = [self.docvalues.ids[h.docnum] for h in found if h.docnum != docnum][:limit]
+        records = self.store.get_many(ids)
+        scores = {self.docvalues.ids[h.docnum]: round(float(h.score), 4) for h in found}
+        return tuple(Hit(records[i], scores[i]) for i in ids if i in records)
+
+    def stats(self) -> Stats:
+        dv = self.docvalues
+        counted = facet_math.counts(dv, dv.live, ("year", "topic", "trend", "lang", "countries", "orgs"))
+        weeks = [w for d, w in enumerate(dv.weeks) if w and (dv.live >> d) & 1]
+        runs = self.store.runs()
+        return Stats(
+            records=dv.live.bit_count(),
+            first_week=dt.date.fromordinal(min(weeks)).isoformat() if weeks else None,
+            last_week=dt.date.fromordinal(max(weeks)).isoformat() if weeks else None,
+            facets={k: tuple(FacetCount(v, n) for v, n in vals) for k, vals in counted.items()},
+            last_crawl=runs[-1] if runs else None,
+        )
+
+    def timeline(self, text: str = "", *, by: str = "month", split: str | None = None, **filters: Any) -> Timeline:
+        """Counts per week, month or year (empty periods filled with zeros), optionally split."""
+        if by not in ("week", "month", "year"):
+            raise QueryError(by, "by must be week, month or year")
+        if split not in (None, "trend", "country"):
+            raise QueryError(str(split), "split must be trend or country")
+        q, parsed, _ = self._parse(text)
+        hits = self._matching(q, parsed.merged(keyword_filters(self.vocab, **filters)))
+        dv = self.docvalues
+        docs = [d for d in docnums_of(hits) if dv.weeks[d]]
+        if not docs:
+            return Timeline(by, split, (), {}, 0)
+        days = [dt.date.fromordinal(dv.weeks[d]) for d in docs]
+        periods = _periods(min(days), max(days), by)
+        index = {p: i for i, p in enumerate(periods)}
+        groups: dict[str, int] = {"all": hits}
+        if split == "trend":
+            groups = {v: hits & m for v, m in dv.facets["trend"].items()}
+            groups["unknown"] = hits & ~_union(dv.facets["trend"].values())
+        elif split == "country":
+            top = facet_math.counts(dv, hits, ["countries"])["countries"][:5]
+            groups = {code: hits & dv.facets["countries"][code.lower()] for code, _ in top}
+        series: dict[str, list[int]] = {}
+        for name, mask in groups.items():
+            row = [0] * len(periods)
+            for d in docnums_of(mask):
+                if dv.weeks[d]:
+                    row[index[_key(dt.date.fromordinal(dv.weeks[d]), by)]] += 1
+            if any(row):
+                series[name] = row
+        return Timeline(by, split, tuple(periods), {k: tuple(v) for k, v in series.items()}, len(docs))
+
+
+def _union(masks: Any) -> int:
+    out = 0
+    for m in masks:
+        out |= m
+    return out
+
+
+def _key(day: dt.date, by: str) -> str:
+    if by == "year":
+        return str(day.year)
+    if by == "month":
+        return day.strftime("%Y-%m")
+    return (day - dt.timedelta(days=day.weekday())).isoformat()
+
+
+def _periods(first: dt.date, last: dt.date, by: str) -> list[str]:
+    out: list[str] = []
+    day = first - dt.timedelta(days=first.weekday()) if by == "week" else first.replace(day=1)
+    while day <= last:
+        key = _key(day, by)
+        if not out or out[-1] != key:
+            out.append(key)
+        if by == "week":
+            day += dt.timedelta(days=7)
+        elif by == "month":
+            day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        else:
+            day = day.replace(year=day.year + 1, month=1, day=1)
+    return out
+
+
+__all__ = ["Archive", "SitrepError"]

@@ -1,0 +1,67 @@
+"""``sitrep demo``: the whole pipeline on the bundled sample, as a new user would run it.
+
+Generates the sample archive, serves it on 127.0.0.1, crawls it with the real spider (in this
+process), indexes it, runs three example searches and prints them, and leaves the data so
+``sitrep search`` works afterwards.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+import click
+
+from crawler.config import Settings, load
+from search import output
+
+
+def run_demo(settings: Settings, count: int, color: bool) -> int:
+    from crawler.run import crawl
+    from crawler.sample.generate import generate
+    from crawler.sample.server import serve, settings_toml
+    from search.api import Archive
+
+    data_dir = settings.data_dir
+    started = time.perf_counter()
+    sample = data_dir / "sample"
+    click.echo(f"1/4 Writing the sample archive ({count} articles) to {sample} …")
+    manifest = generate(sample, count=count)
+    click.echo(
+        f"    {manifest['article_pages']} article pages, {manifest['listing_pages']} listing pages, layouts {manifest['layouts']}"
+    )
+    with serve(sample / "site") as server, tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "sample-settings.toml"
+        path.write_text(settings_toml(server.port, data_dir.resolve()), encoding="utf-8")
+        sample_settings = load(path, environ={})
+        click.echo(f"2/4 Crawling it with the real spider from http://belarusinfocus.pro:{server.port}/ (127.0.0.1) …")
+        report = crawl(sample_settings)
+    click.echo("    " + report.summary())
+    click.echo("3/4 Index updated with the new and changed records.")
+    click.echo("4/4 Example searches:\n")
+    examples = [
+        ("sitrep search oil", dict(text="oil", per_page=3)),
+        (
+            "sitrep search army --country AZ --sort newest",
+            dict(text="army", countries=["AZ"], sort="newest", per_page=3),
+        ),
+        (
+            'sitrep search "oil supply" --from 2016 --to 2018',
+            dict(text='"oil supply"', since="2016", until="2018", per_page=3),
+        ),
+    ]
+    with Archive(settings) as archive:
+        for command, kwargs in examples:
+            click.echo(output.paint("$ " + command, "1", color))
+            click.echo(output.results_text(archive.search(**kwargs), color, settings.search.facet_top) + "\n")
+    click.echo(f"Demo done in {time.perf_counter() - started:.1f} s. Try next:")
+    for line in (
+        "  .venv/bin/sitrep search 'country:azerbaijan oil' --sort newest",
+        "  .venv/bin/sitrep search army --trend worse --from 2020 --json",
+        "  .venv/bin/sitrep timeline oil --by year --split trend",
+        "  .venv/bin/sitrep stats",
+        "  .venv/bin/sitrep show <id from a result>",
+    ):
+        click.echo(line)
+    return 0

@@ -1,0 +1,117 @@
+"""What the API returns: frozen, typed results with one stable JSON shape.
+
+The JSON envelope is versioned (``version``); keys are added in later versions, never renamed
+or removed (README, "JSON output").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+from crawler.record import Record
+from search.highlight import Snippet
+
+JSON_VERSION = 1
+
+
+@dataclasses.dataclass(frozen=True)
+class Hit:
+    record: Record
+    score: float | None
+    snippets: tuple[Snippet, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.record.id,
+            "score": self.score,
+            "snippets": [s.to_dict() for s in self.snippets],
+            "record": self.record.to_dict(),
+        }
+
+
+@dataclasses.dataclass(frozen=True)
+class FacetCount:
+    value: str
+    count: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Results:
+    query: dict[str, Any]
+    total: int
+    page: int
+    per_page: int
+    hits: tuple[Hit, ...]
+    facets: dict[str, tuple[FacetCount, ...]]
+    suggestion: str | None
+    took_ms: float
+
+    @property
+    def next_page(self) -> int | None:
+        return self.page + 1 if self.page * self.per_page < self.total else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "version": JSON_VERSION,
+            "query": self.query,
+            "total": self.total,
+            "page": self.page,
+            "per_page": self.per_page,
+            "next_page": self.next_page,
+            "hits": [h.to_dict() for h in self.hits],
+            "facets": {
+                name: [{"value": f.value, "count": f.count} for f in values] for name, values in self.facets.items()
+            },
+            "suggestion": self.suggestion,
+            "took_ms": round(self.took_ms, 2),
+        }
+
+    def to_json(self, **kwargs: Any) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+
+
+@dataclasses.dataclass(frozen=True)
+class Timeline:
+    by: str
+    split: str | None
+    periods: tuple[str, ...]
+    series: dict[str, tuple[int, ...]]  # series name ("all" without split) -> count per period
+    total: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "version": JSON_VERSION,
+            "by": self.by,
+            "split": self.split,
+            "periods": list(self.periods),
+            "series": {k: list(v) for k, v in self.series.items()},
+            "total": self.total,
+        }
+
+
+@dataclasses.dataclass(frozen=True)
+class Stats:
+    records: int
+    first_week: str | None
+    last_week: str | None
+    facets: dict[str, tuple[FacetCount, ...]]
+    last_crawl: dict[str, Any] | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "version": JSON_VERSION,
+            "records": self.records,
+            "first_week": self.first_week,
+            "last_week": self.last_week,
+            "facets": {n: [{"value": f.value, "count": f.count} for f in v] for n, v in self.facets.items()},
+            "last_crawl": self.last_crawl,
+        }
+
+
+def error_dict(message: str, status: int) -> dict[str, Any]:
+    return {"ok": False, "version": JSON_VERSION, "error": message, "status": status}
