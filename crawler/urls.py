@@ -75,6 +75,16 @@ def topic_from_url(url: str, site: Site) -> str | None:
     return site.old_sections.get(first)
 
 
+def listing_topic(url: str, site: Site) -> str | None:
+    """The topic a listing URL lists (``/analytics/<slug>/``, an old ``/<section>/``), else None."""
+    for section in reversed([s for s in path_sections(url, site) if s != "page" and not s.isdigit()]):
+        if section in site.topics:
+            return section
+        if section in site.old_sections:
+            return site.old_sections[section]
+    return None
+
+
 def is_listing(url: str, site: Site) -> bool:
     sections = path_sections(url, site)
     if not sections:

@@ -73,7 +73,7 @@ def parse(url: str, html: str | bytes, site: Site, year: int | None = None) -> L
     )
     return Listing(
         url=urlrules.normalise(url, site),
-        topic=urlrules.topic_from_url(url + "x/", site),
+        topic=urlrules.listing_topic(url, site),
         entries=entries,
         pages=tuple(pages),
     )

@@ -1,0 +1,45 @@
+"""Rewrite the expected JSON beside every fixture page from the current parser (`make fixtures`).
+
+Review the diff before committing: the JSON is the specification the parser tests hold.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+import tomllib
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))
+
+from crawler.config import load  # noqa: E402
+from crawler.parsers import feed, listing, parse_article  # noqa: E402
+from crawler.parsers.common import decode  # noqa: E402
+
+LISTING_YEAR = 2025  # the crawl year the listing fixtures are read in
+
+
+def expected(name: str, url: str) -> object:
+    site = load(path=None, environ={}).sites["belarusinfocus"]
+    raw = (HERE / name).read_bytes()
+    if name.startswith("feed/"):
+        return [dataclasses.asdict(e) for e in feed.parse(url, raw)]
+    if name.startswith("listing/"):
+        return listing.parse(url, decode(raw), site, year=LISTING_YEAR).to_dict()
+    return parse_article(url, decode(raw), site).to_dict()
+
+
+def main() -> None:
+    table = tomllib.loads((HERE / "urls.toml").read_text(encoding="utf-8"))
+    for name, url in table.items():
+        if name == "errors":
+            continue
+        target = (HERE / name).with_suffix(".json")
+        target.write_text(json.dumps(expected(name, url), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        print("wrote", target.relative_to(HERE))
+
+
+if __name__ == "__main__":
+    main()

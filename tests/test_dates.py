@@ -1,0 +1,116 @@
+"""Week ranges as printed, yearless listing weeks, stamps, and how a text gets its date."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from crawler import dates
+from crawler.assemble import assemble
+from crawler.config import load
+from crawler.record import Record
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("November 28 – December 4, 2016", D(2016, 11, 28), D(2016, 12, 4)),
+        ("November 28 — December 4, 2016", D(2016, 11, 28), D(2016, 12, 4)),
+        ("November 28 - December 4, 2016", D(2016, 11, 28), D(2016, 12, 4)),
+        ("November 28–December 4,2016", D(2016, 11, 28), D(2016, 12, 4)),
+        ("November\xa028 \xa0–  December 4,\xa02016", D(2016, 11, 28), D(2016, 12, 4)),
+        ("May 15 – May 21, 2023", D(2023, 5, 15), D(2023, 5, 21)),
+        ("May 15 – 21, 2023", D(2023, 5, 15), D(2023, 5, 21)),
+        ("December 26 – January 1, 2022", D(2022, 12, 26), D(2023, 1, 1)),
+        ("by Ales Kruk September 5 – September 11, 2022", D(2022, 9, 5), D(2022, 9, 11)),
+        ("28 ноября – 4 декабря 2016", D(2016, 11, 28), D(2016, 12, 4)),
+        ("28 ноября – 4 декабря 2016 г.", D(2016, 11, 28), D(2016, 12, 4)),
+        ("26 декабря – 1 января 2022", D(2022, 12, 26), D(2023, 1, 1)),
+        ("28 лістапада — 4 снежня 2016", D(2016, 11, 28), D(2016, 12, 4)),
+        ("30 красавіка – 6 траўня 2018", D(2018, 4, 30), D(2018, 5, 6)),
+    ],
+)
+def test_week_ranges_as_printed(text: str, start: dt.date, end: dt.date) -> None:
+    found = dates.find_week(text)
+    assert found is not None and found[:2] == (start, end)
+    assert found[0].weekday() == 0 and (found[1] - found[0]).days == 6
+
+
+@pytest.mark.parametrize("text", ["November 29 – December 5, 2016", "December 26 – January 1, 2021", "February 30 – March 6, 2023", "May 15 – May 22, 2023"])
+def test_impossible_weeks_are_not_weeks(text: str) -> None:
+    assert dates.find_week(text) is None
+    assert dates.has_week_with_year(text)
+
+
+def test_sidebar_week_without_year_is_not_a_week() -> None:
+    assert dates.find_week("Situation in Belarus March 18 – March 24 View all") is None
+    assert dates.find_yearless("March 18 – March 24") == dates.YearlessRange((3, 18), (3, 24))
+
+
+RUSSIAN = [["январь", "января", "январе", "январём"], ["февраль", "февраля", "феврале"], ["март", "марта", "марте"],
+           ["апрель", "апреля", "апреле"], ["май", "мая", "мае"], ["июнь", "июня", "июне"], ["июль", "июля", "июле"],
+           ["август", "августа", "августе"], ["сентябрь", "сентября", "сентябре"], ["октябрь", "октября", "октябре"],
+           ["ноябрь", "ноября", "ноябре"], ["декабрь", "декабря", "декабре"]]
+BELARUSIAN = [["студзень", "студзеня", "студзені"], ["люты", "лютага", "лютым"], ["сакавік", "сакавіка", "сакавіку"],
+              ["красавік", "красавіка", "красавіку"], ["травень", "траўня", "траўні"], ["чэрвень", "чэрвеня", "чэрвені"],
+              ["ліпень", "ліпеня", "ліпені"], ["жнівень", "жніўня", "жніўні"], ["верасень", "верасня", "верасні"],
+              ["кастрычнік", "кастрычніка", "кастрычніку"], ["лістапад", "лістапада", "лістападзе"], ["снежань", "снежня", "снежні"]]
+
+
+@pytest.mark.parametrize("month", range(1, 13))
+def test_russian_and_belarusian_month_names_in_every_case(month: int) -> None:
+    for word in RUSSIAN[month - 1] + BELARUSIAN[month - 1] + [w.capitalize() for w in RUSSIAN[month - 1]]:
+        assert dates.month_number(word) == month, word
+
+
+def test_stamps() -> None:
+    assert dates.find_stamp("September 26, 2016 10:34") == dt.datetime(2016, 9, 26, 10, 34)
+    assert dates.find_stamp("April 22, 2016") == dt.datetime(2016, 4, 22)
+    assert dates.find_stamp("no date here") is None
+
+
+def yearless(text: str) -> dates.YearlessRange:
+    found = dates.find_yearless(text)
+    assert found is not None
+    return found
+
+
+def test_listing_years_from_the_monday_rule_and_the_order() -> None:
+    ranges = [yearless("January 9 – January 15"), yearless("December 26 – January 1"), yearless("May 7 – May 13")]
+    # alone, the first two are ambiguous (2017/2023, 2016/2022); May 7 is a Monday only in 2018
+    assert dates.resolve_years(ranges[:1], 2014, 2025) == [None]
+    resolved = dates.resolve_years(ranges, 2014, 2025)
+    assert resolved == [(D(2023, 1, 9), D(2023, 1, 15)), (D(2022, 12, 26), D(2023, 1, 1)), (D(2018, 5, 7), D(2018, 5, 13))]
+
+
+def test_listing_years_stay_unknown_when_ambiguous() -> None:
+    ranges = [yearless("January 9 – January 15"), yearless("January 9 – January 15"), None]
+    assert dates.resolve_years(ranges, 2014, 2025) == [None, None, None]
+    # May 8 is a Monday in 2017 and in 2023: without neighbours nothing decides between them
+    assert [y for y in range(2014, 2026) if yearless("May 8 – May 14").in_year(y)] == [2017, 2023]
+    assert dates.resolve_years([yearless("May 8 – May 14")], 2014, 2025) == [None]
+    assert dates.resolve_years([yearless("February 30 – March 6")], 2014, 2025) == [None]
+
+
+SITE = load(path=None, environ={}).sites["belarusinfocus"]
+OLD = Record(id="x", site="belarusinfocus", url="https://belarusinfocus.info/economy/a/", urls=("https://belarusinfocus.info/economy/a/",),
+             lang="en", layout="old", title="T", lead="L", stamp="2016-09-27T10:34")
+
+
+def test_a_printed_week_beats_a_listing_week_beats_a_stamp() -> None:
+    current = dataclasses.replace(OLD, url="https://belarusinfocus.pro/economy/a/", urls=("https://belarusinfocus.pro/economy/a/",), layout="current",
+                                  stamp=None, week_start="2016-09-19", week_end="2016-09-25", date_source="week")
+    listing = {OLD.urls[0]: ("2016-09-12", "2016-09-18")}
+    assert assemble([OLD, current], listing, SITE).week_start == "2016-09-19"
+    assert assemble([OLD], listing, SITE).date_source == "listing"
+    from_stamp = assemble([OLD], {}, SITE)
+    assert (from_stamp.week_start, from_stamp.week_end, from_stamp.date_source) == ("2016-09-26", "2016-10-02", "stamp")
+
+
+def test_a_migration_stamp_never_becomes_the_week() -> None:
+    migrated = assemble([dataclasses.replace(OLD, stamp="2016-04-22T10:34")], {}, SITE)
+    assert (migrated.week_start, migrated.date_source, migrated.stamp) == (None, "none", "2016-04-22T10:34")

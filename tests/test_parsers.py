@@ -1,0 +1,103 @@
+"""Fixture pages we wrote, one per generation and trap, each against the expected JSON beside it;
+negative pages expecting a named error; and 10,000 mutated pages that may only raise ParseError."""
+
+from __future__ import annotations
+
+import json
+import random
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from crawler.config import load
+from crawler.errors import ParseError
+from crawler.parsers import parse_article
+from crawler.parsers.common import decode
+from crawler.record import Record
+
+PAGES = Path(__file__).parent / "pages"
+TABLE = tomllib.loads((PAGES / "urls.toml").read_text(encoding="utf-8"))
+ERRORS = TABLE.pop("errors")
+SITE = load(path=None, environ={}).sites["belarusinfocus"]
+
+
+def load_regenerate():  # type: ignore[no-untyped-def]
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("regenerate", PAGES / "regenerate.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def test_every_fixture_page_has_expected_json_and_a_url() -> None:
+    pages = {str(p.relative_to(PAGES)) for p in PAGES.rglob("*") if p.suffix in (".html", ".xml") and p.parent.name != "errors"}
+    assert pages == set(TABLE)
+    for name in pages:
+        assert (PAGES / name).with_suffix(".json").is_file(), name
+
+
+@pytest.mark.parametrize("name", sorted(TABLE))
+def test_fixture_page_matches_expected_json(name: str) -> None:
+    expected = json.loads((PAGES / name).with_suffix(".json").read_text(encoding="utf-8"))
+    assert json.loads(json.dumps(load_regenerate().expected(name, TABLE[name]))) == expected
+
+
+@pytest.mark.parametrize("name", sorted(n for n in TABLE if n.split("/")[0] in ("current", "transitional", "old", "headerless")))
+def test_fixture_records_round_trip_through_json(name: str) -> None:
+    record = parse_article(TABLE[name], (PAGES / name).read_bytes(), SITE)
+    assert Record.from_json(record.to_json()) == record
+    assert record.layout == name.split("/")[0]
+
+
+@pytest.mark.parametrize("name", sorted(ERRORS))
+def test_negative_pages_name_their_error(name: str) -> None:
+    url, field = ERRORS[name]
+    with pytest.raises(ParseError) as caught:
+        parse_article(url, decode((PAGES / name).read_bytes()), SITE)
+    assert caught.value.field == field
+    assert caught.value.one_line().startswith(f"ParseError: {url}: {field}: ")
+
+
+def mutate(rng: random.Random, html: str) -> str | bytes:
+    kind = rng.randrange(8)
+    if kind == 0:
+        return html[: rng.randrange(len(html) + 1)]
+    if kind == 1:  # drop tags
+        return "".join(part for part in html.split("<") if rng.random() > 0.2)
+    if kind == 2:  # shuffle lines and blocks
+        parts = html.replace(">", ">\n").split("\n")
+        rng.shuffle(parts)
+        return "".join(parts)
+    if kind == 3:
+        return bytes(rng.randrange(256) for _ in range(rng.randrange(1, 400)))
+    if kind == 4:
+        return ""
+    if kind == 5:  # splice random characters in
+        chars = list(html)
+        for _ in range(rng.randrange(1, 30)):
+            chars.insert(rng.randrange(len(chars) + 1), rng.choice("<>&\"'/\x00\ufffd–—-0123456789 \n"))
+        return "".join(chars)
+    if kind == 6:  # duplicate or cut a slice
+        a, b = sorted(rng.randrange(len(html) + 1) for _ in range(2))
+        return html[:a] + html[a:b] * rng.randrange(0, 3) + html[b:]
+    return html.encode("utf-8")[: rng.randrange(1, len(html))]  # bytes cut mid-character
+
+
+def test_ten_thousand_mutations_raise_nothing_but_parse_error() -> None:
+    sources = [(TABLE[n], (PAGES / n).read_text(encoding="utf-8")) for n in TABLE if n.endswith(".html") and "listing" not in n]
+    rng = random.Random(20161128)
+    accepted = errors = 0
+    for _ in range(10_000):
+        url, html = rng.choice(sources)
+        try:
+            record = parse_article(url, mutate(rng, html), SITE)
+        except ParseError:
+            errors += 1
+            continue
+        accepted += 1
+        assert 1 <= len(record.title) <= 300 and "\ufffd" not in record.title
+        for day in (record.week_start, record.week_end):
+            assert day is None or (len(day) == 10 and day[4] == "-")
+    assert accepted > 1000 and errors > 1000  # both paths were really exercised
