@@ -67,8 +67,8 @@ def test_precision_guards(text: str) -> None:
 
 def test_topic_labels_are_not_read() -> None:
     """Parsers hand the tagger title, lead and body only; a label like this never reaches it."""
-    from crawler.parsers import parse_article
     from crawler.config import load
+    from crawler.parsers import parse_article
 
     site = load(path=None, environ={}).sites["belarusinfocus"]
     html = ("<html><body><p>by</p><p>May 15 – May 21, 2023</p><p>Belarus-Russia relations</p><h1>A quiet week</h1>"
