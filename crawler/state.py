@@ -6,6 +6,7 @@ import dataclasses
 from collections import Counter
 from pathlib import Path
 
+from crawler import urls as urlrules
 from crawler.config import Settings
 from index.store import RecordStore
 
@@ -34,7 +35,7 @@ class CrawlState:
             run_id=store.start_run(),
             full=full,
             refresh=refresh,
-            known=store.known_urls(),
+            known=store.known_urls() | {urlrules.normalise(u, settings.site) for u in store.forbidden_urls()},
             walked=store.walked(),
         )
 

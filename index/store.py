@@ -49,6 +49,9 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
 
 
+ROBOTS = "forbidden by robots.txt"
+
+
 def now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
@@ -92,6 +95,15 @@ class RecordStore:
 
     def known_urls(self) -> set[str]:
         return {row[0] for row in self.db.execute("SELECT url FROM pages")}
+
+    def forbidden_urls(self) -> set[str]:
+        """URLs an earlier run was forbidden to fetch (robots.txt): settled, not missing."""
+        return {
+            row[0]
+            for row in self.db.execute(
+                "SELECT DISTINCT url FROM ledger WHERE outcome = 'dropped' AND reason = ?", (ROBOTS,)
+            )
+        }
 
     def add_page(self, page: Record, run_id: int | None = None) -> tuple[str, str]:
         """Store one page's parse and reassemble its record: (record id, new|changed|unchanged|duplicate)."""

@@ -41,7 +41,10 @@ def scores(kind: int) -> dict[str, tuple[float, float, int, int, int]]:
         tp_fp_fn[0] += len(got & want)
         tp_fp_fn[1] += len(got - want)
         tp_fp_fn[2] += len(want - got)
-    return {lang: (tp / (tp + fp) if tp + fp else 1.0, tp / (tp + fn) if tp + fn else 1.0, tp, fp, fn) for lang, (tp, fp, fn) in per.items()}
+    return {
+        lang: (tp / (tp + fp) if tp + fp else 1.0, tp / (tp + fn) if tp + fn else 1.0, tp, fp, fn)
+        for lang, (tp, fp, fn) in per.items()
+    }
 
 
 def test_precision_and_recall_per_language() -> None:
@@ -55,10 +58,20 @@ def test_precision_and_recall_per_language() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "Photo: TUT.BY", "Source: president.gov.by", "Mail info@belta.by", "https://www.mfa.gov.by/en/",  # domains, e-mails
-        "BYPOL published files", "Belaya Rus met", "Активисты «Белой Руси»",  # names with a country word
-        "He lives in Georgia, near Atlanta", "Michael Jordan", "Chad said hello",  # ambiguous without context
-        "roast turkey", "tell us more", "polish the text", "relations with the West",
+        "Photo: TUT.BY",
+        "Source: president.gov.by",
+        "Mail info@belta.by",
+        "https://www.mfa.gov.by/en/",  # domains, e-mails
+        "BYPOL published files",
+        "Belaya Rus met",
+        "Активисты «Белой Руси»",  # names with a country word
+        "He lives in Georgia, near Atlanta",
+        "Michael Jordan",
+        "Chad said hello",  # ambiguous without context
+        "roast turkey",
+        "tell us more",
+        "polish the text",
+        "relations with the West",
     ],
 )
 def test_precision_guards(text: str) -> None:
@@ -71,8 +84,10 @@ def test_topic_labels_are_not_read() -> None:
     from crawler.parsers import parse_article
 
     site = load(path=None, environ={}).sites["belarusinfocus"]
-    html = ("<html><body><p>by</p><p>May 15 – May 21, 2023</p><p>Belarus-Russia relations</p><h1>A quiet week</h1>"
-            "<p>The situation has not changed</p><p>Nothing happened in the capital.</p></body></html>")
+    html = (
+        "<html><body><p>by</p><p>May 15 – May 21, 2023</p><p>Belarus-Russia relations</p><h1>A quiet week</h1>"
+        "<p>The situation has not changed</p><p>Nothing happened in the capital.</p></body></html>"
+    )
     assert parse_article("https://belarusinfocus.pro/belarus-russia-relations/q/", html, site).countries == ()
 
 
@@ -89,9 +104,9 @@ def test_counts_order_countries() -> None:
 
 FORMS = {
     "BY": "Беларусь Беларуси Беларусью Белоруссии Белоруссия белорусские белорусского Минск Минска Минске Минском "
-          "Беларусі Беларуссю беларускія беларускага Мінск Мінска Мінску",
+    "Беларусі Беларуссю беларускія беларускага Мінск Мінска Мінску",
     "RU": "Россия России Россией Россию российские российского Москва Москвы Москве Москвой Кремль Кремля "
-          "Расія Расіі Расіяй Расію расійскія Масква Маскве Маскву Крэмль Крамлі",
+    "Расія Расіі Расіяй Расію расійскія Масква Маскве Маскву Крэмль Крамлі",
     "UA": "Украина Украины Украине Украиной Украину украинские Киев Киеве Украіна Украіны Украіну Украінай украінскія Кіеў Кіеве",
     "PL": "Польша Польши Польше Польшей Польшу польские Варшава Варшаве Польшча Польшчы Польшчай польскія",
     "LT": "Литва Литвы Литве Литвой Литву литовские Вильнюс Літва Літвы Літве Літвой Літву літоўскія Вільня Вільні",

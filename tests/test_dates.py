@@ -40,7 +40,15 @@ def test_week_ranges_as_printed(text: str, start: dt.date, end: dt.date) -> None
     assert found[0].weekday() == 0 and (found[1] - found[0]).days == 6
 
 
-@pytest.mark.parametrize("text", ["November 29 – December 5, 2016", "December 26 – January 1, 2021", "February 30 – March 6, 2023", "May 15 – May 22, 2023"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "November 29 – December 5, 2016",
+        "December 26 – January 1, 2021",
+        "February 30 – March 6, 2023",
+        "May 15 – May 22, 2023",
+    ],
+)
 def test_impossible_weeks_are_not_weeks(text: str) -> None:
     assert dates.find_week(text) is None
     assert dates.has_week_with_year(text)
@@ -51,14 +59,34 @@ def test_sidebar_week_without_year_is_not_a_week() -> None:
     assert dates.find_yearless("March 18 – March 24") == dates.YearlessRange((3, 18), (3, 24))
 
 
-RUSSIAN = [["январь", "января", "январе", "январём"], ["февраль", "февраля", "феврале"], ["март", "марта", "марте"],
-           ["апрель", "апреля", "апреле"], ["май", "мая", "мае"], ["июнь", "июня", "июне"], ["июль", "июля", "июле"],
-           ["август", "августа", "августе"], ["сентябрь", "сентября", "сентябре"], ["октябрь", "октября", "октябре"],
-           ["ноябрь", "ноября", "ноябре"], ["декабрь", "декабря", "декабре"]]
-BELARUSIAN = [["студзень", "студзеня", "студзені"], ["люты", "лютага", "лютым"], ["сакавік", "сакавіка", "сакавіку"],
-              ["красавік", "красавіка", "красавіку"], ["травень", "траўня", "траўні"], ["чэрвень", "чэрвеня", "чэрвені"],
-              ["ліпень", "ліпеня", "ліпені"], ["жнівень", "жніўня", "жніўні"], ["верасень", "верасня", "верасні"],
-              ["кастрычнік", "кастрычніка", "кастрычніку"], ["лістапад", "лістапада", "лістападзе"], ["снежань", "снежня", "снежні"]]
+RUSSIAN = [
+    ["январь", "января", "январе", "январём"],
+    ["февраль", "февраля", "феврале"],
+    ["март", "марта", "марте"],
+    ["апрель", "апреля", "апреле"],
+    ["май", "мая", "мае"],
+    ["июнь", "июня", "июне"],
+    ["июль", "июля", "июле"],
+    ["август", "августа", "августе"],
+    ["сентябрь", "сентября", "сентябре"],
+    ["октябрь", "октября", "октябре"],
+    ["ноябрь", "ноября", "ноябре"],
+    ["декабрь", "декабря", "декабре"],
+]
+BELARUSIAN = [
+    ["студзень", "студзеня", "студзені"],
+    ["люты", "лютага", "лютым"],
+    ["сакавік", "сакавіка", "сакавіку"],
+    ["красавік", "красавіка", "красавіку"],
+    ["травень", "траўня", "траўні"],
+    ["чэрвень", "чэрвеня", "чэрвені"],
+    ["ліпень", "ліпеня", "ліпені"],
+    ["жнівень", "жніўня", "жніўні"],
+    ["верасень", "верасня", "верасні"],
+    ["кастрычнік", "кастрычніка", "кастрычніку"],
+    ["лістапад", "лістапада", "лістападзе"],
+    ["снежань", "снежня", "снежні"],
+]
 
 
 @pytest.mark.parametrize("month", range(1, 13))
@@ -84,7 +112,11 @@ def test_listing_years_from_the_monday_rule_and_the_order() -> None:
     # alone, the first two are ambiguous (2017/2023, 2016/2022); May 7 is a Monday only in 2018
     assert dates.resolve_years(ranges[:1], 2014, 2025) == [None]
     resolved = dates.resolve_years(ranges, 2014, 2025)
-    assert resolved == [(D(2023, 1, 9), D(2023, 1, 15)), (D(2022, 12, 26), D(2023, 1, 1)), (D(2018, 5, 7), D(2018, 5, 13))]
+    assert resolved == [
+        (D(2023, 1, 9), D(2023, 1, 15)),
+        (D(2022, 12, 26), D(2023, 1, 1)),
+        (D(2018, 5, 7), D(2018, 5, 13)),
+    ]
 
 
 def test_listing_years_stay_unknown_when_ambiguous() -> None:
@@ -97,13 +129,30 @@ def test_listing_years_stay_unknown_when_ambiguous() -> None:
 
 
 SITE = load(path=None, environ={}).sites["belarusinfocus"]
-OLD = Record(id="x", site="belarusinfocus", url="https://belarusinfocus.info/economy/a/", urls=("https://belarusinfocus.info/economy/a/",),
-             lang="en", layout="old", title="T", lead="L", stamp="2016-09-27T10:34")
+OLD = Record(
+    id="x",
+    site="belarusinfocus",
+    url="https://belarusinfocus.info/economy/a/",
+    urls=("https://belarusinfocus.info/economy/a/",),
+    lang="en",
+    layout="old",
+    title="T",
+    lead="L",
+    stamp="2016-09-27T10:34",
+)
 
 
 def test_a_printed_week_beats_a_listing_week_beats_a_stamp() -> None:
-    current = dataclasses.replace(OLD, url="https://belarusinfocus.pro/economy/a/", urls=("https://belarusinfocus.pro/economy/a/",), layout="current",
-                                  stamp=None, week_start="2016-09-19", week_end="2016-09-25", date_source="week")
+    current = dataclasses.replace(
+        OLD,
+        url="https://belarusinfocus.pro/economy/a/",
+        urls=("https://belarusinfocus.pro/economy/a/",),
+        layout="current",
+        stamp=None,
+        week_start="2016-09-19",
+        week_end="2016-09-25",
+        date_source="week",
+    )
     listing = {OLD.urls[0]: ("2016-09-12", "2016-09-18")}
     assert assemble([OLD, current], listing, SITE).week_start == "2016-09-19"
     assert assemble([OLD], listing, SITE).date_source == "listing"

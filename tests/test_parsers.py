@@ -32,7 +32,11 @@ def load_regenerate():  # type: ignore[no-untyped-def]
 
 
 def test_every_fixture_page_has_expected_json_and_a_url() -> None:
-    pages = {str(p.relative_to(PAGES)) for p in PAGES.rglob("*") if p.suffix in (".html", ".xml") and p.parent.name != "errors"}
+    pages = {
+        str(p.relative_to(PAGES))
+        for p in PAGES.rglob("*")
+        if p.suffix in (".html", ".xml") and p.parent.name != "errors"
+    }
     assert pages == set(TABLE)
     for name in pages:
         assert (PAGES / name).with_suffix(".json").is_file(), name
@@ -44,7 +48,9 @@ def test_fixture_page_matches_expected_json(name: str) -> None:
     assert json.loads(json.dumps(load_regenerate().expected(name, TABLE[name]))) == expected
 
 
-@pytest.mark.parametrize("name", sorted(n for n in TABLE if n.split("/")[0] in ("current", "transitional", "old", "headerless")))
+@pytest.mark.parametrize(
+    "name", sorted(n for n in TABLE if n.split("/")[0] in ("current", "transitional", "old", "headerless"))
+)
 def test_fixture_records_round_trip_through_json(name: str) -> None:
     record = parse_article(TABLE[name], (PAGES / name).read_bytes(), SITE)
     assert Record.from_json(record.to_json()) == record
@@ -86,7 +92,9 @@ def mutate(rng: random.Random, html: str) -> str | bytes:
 
 
 def test_ten_thousand_mutations_raise_nothing_but_parse_error() -> None:
-    sources = [(TABLE[n], (PAGES / n).read_text(encoding="utf-8")) for n in TABLE if n.endswith(".html") and "listing" not in n]
+    sources = [
+        (TABLE[n], (PAGES / n).read_text(encoding="utf-8")) for n in TABLE if n.endswith(".html") and "listing" not in n
+    ]
     rng = random.Random(20161128)
     accepted = errors = 0
     for _ in range(10_000):

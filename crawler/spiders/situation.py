@@ -23,6 +23,7 @@ from crawler.errors import ParseError
 from crawler.items import ListingItem, PageItem
 from crawler.parsers import feed, listing
 from crawler.state import CrawlState
+from index.store import ROBOTS
 
 
 def utcnow() -> str:
@@ -106,9 +107,9 @@ class SituationSpider(scrapy.Spider):
             if urlrules.is_listing(request.url, self.site):
                 self.state.counts["listings_failed"] += 1
         elif failure.check(IgnoreRequest):
-            self.state.outcome(
-                request.url, "dropped", str(failure.value) or "ignored (robots.txt, offsite or size limit)"
-            )
+            message = str(failure.value)
+            reason = ROBOTS if "robots" in message.lower() else message or "ignored (offsite or size limit)"
+            self.state.outcome(request.url, "dropped", reason)
         else:
             reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:300]
             self.state.outcome(request.url, "failed", reason)
