@@ -19,7 +19,7 @@ from typing import Any
 
 from crawler import __version__
 from crawler.config import Settings
-from crawler.errors import CrawlFailed, CrawlLocked
+from crawler.errors import CrawlFailed, CrawlLocked, ExitStatus
 from crawler.resolver import ENV as RESOLVE_ENV
 
 
@@ -134,7 +134,10 @@ def crawl(
         counts = {k: int(v) for k, v in state.counts.items()}
         counts["dupe_filtered"] = int(stats.get("dupefilter/filtered", 0))
         why = verdict(counts, settings)
-        if reason != "finished" and not why:
+        interrupted = reason == "shutdown"  # Ctrl-C or SIGTERM: Scrapy closed the spider gracefully
+        if interrupted:
+            why = "interrupted; run the crawl again to fetch the rest (nothing stored is lost)"
+        elif reason != "finished" and not why:
             why = f"the crawl stopped early ({reason})"
         if not why:
             state.store.mark_walked({_first(u) for u in state.listings_seen}, state.run_id)
@@ -143,10 +146,11 @@ def crawl(
             from index.writing import update_index as run_update
 
             indexed = run_update(settings)
+        code = ExitStatus.INTERRUPTED if interrupted else CrawlFailed.status if why else ExitStatus.OK
         report = CrawlReport(
             state.run_id,
-            "failed" if why else "ok",
-            CrawlFailed.status if why else 0,
+            "interrupted" if interrupted else "failed" if why else "ok",
+            int(code),
             counts,
             state.failures[:200],
             state.parse_errors[:200],

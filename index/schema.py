@@ -19,7 +19,7 @@ from whoosh.lang import stemmer_for_language, stopwords_for_language
 
 from crawler.record import Record
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TEXT_FIELDS = ("title_en", "body_en", "title_ru", "body_ru")
 FACET_FIELDS = ("countries", "orgs", "topic", "trend", "lang", "author", "year", "month")
 # Record fields the schema maps, and to what; fields left out are listed with the reason.
@@ -82,7 +82,7 @@ def schema() -> Schema:
         title_en=TEXT(analyzer=english, field_boost=3.0, spelling=True),
         body_en=TEXT(analyzer=english, spelling=True),
         title_ru=TEXT(analyzer=russian, field_boost=3.0),
-        body_ru=TEXT(analyzer=russian),
+        body_ru=TEXT(analyzer=russian, spelling=True),
         countries=KEYWORD(commas=True, lowercase=True, scorable=False),
         orgs=KEYWORD(commas=True, lowercase=True, scorable=False),
         topic=ID(),

@@ -9,6 +9,7 @@ escape.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,6 +32,8 @@ from search.query import Filters, Vocabulary, keyword_filters, split_query
 from search.results import FacetCount, Hit, Results, Stats, Timeline
 
 DEFAULT_FACETS = ("countries", "topic", "trend", "year")
+_WORD = re.compile(r"(?<![\w:])[^\W\d_]{3,}(?![\w:*?])")
+_CYRILLIC = re.compile(r"[А-Яа-яЁёІіЎў]")
 SORTS = ("relevance", "newest", "oldest")
 
 
@@ -85,7 +88,7 @@ class Archive:
             q = self._parser.parse(free)
         except Exception as exc:  # Whoosh's parser has no error type of its own
             raise QueryError(text, f"cannot be parsed ({exc})") from None
-        if isinstance(q, wq.NullQuery.__class__) or q is wq.NullQuery or type(q).__name__ == "_NullQuery":
+        if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
             raise QueryError(text, "no searchable words (only common words such as 'the'?)")
         return q, filters, free
 
@@ -193,11 +196,26 @@ class Archive:
         return (Snippet(lead, ()),)
 
     def _suggest(self, q: wq.Query, free: str) -> str | None:
-        try:
-            corrected = self.searcher.correct_query(q, free)
-        except Exception:  # suggestions are a courtesy: never let them fail a search
-            return None
-        return corrected.string if corrected.string != free else None
+        """The query with each word the index does not know replaced by its nearest known word."""
+        changed = False
+
+        def fix(m: re.Match[str]) -> str:
+            nonlocal changed
+            word = m.group(0)
+            if word in ("AND", "OR", "NOT", "TO") or any(c.isdigit() for c in word):
+                return word
+            field = "body_ru" if _CYRILLIC.search(word) else "body_en"
+            lower = word.lower()
+            if self.searcher.suggest(field, lower, limit=1, maxdist=0) == [lower]:
+                return word
+            found = self.searcher.suggest(field, lower, limit=1, maxdist=2)
+            if found:
+                changed = True
+                return found[0]
+            return word
+
+        suggestion = _WORD.sub(fix, free)
+        return suggestion if changed else None
 
     # --- records, similar, stats, timeline -------------------------------------------------
 

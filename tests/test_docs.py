@@ -1,0 +1,35 @@
+"""The README stays true: every command, setting and exit code it documents exists, and back."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from crawler import config
+from crawler.errors import ExitStatus
+from search.cli import cli
+from tests.conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_command_is_in_the_readme() -> None:
+    for name in cli.commands:
+        assert f"sitrep {name}" in README, name
+
+
+def test_every_setting_is_in_the_settings_table() -> None:
+    documented = set(re.findall(r"^\| `([a-z_]+\.[a-z_]+)` \|", README, re.M))
+    actual = {f"{s}.{f.name}" for s, cls in config.SECTIONS.items() for f in dataclasses.fields(cls)}
+    assert documented == actual
+
+
+def test_exit_codes_table_matches_the_code() -> None:
+    documented = {int(code) for code in re.findall(r"^\| (\d+) \|", README, re.M)}
+    assert documented == {int(s) for s in ExitStatus}
+
+
+def test_the_two_commands_and_ci() -> None:
+    assert "make demo" in README and "make test" in README
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make test" in ci and "set -euo pipefail" in ci
