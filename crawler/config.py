@@ -56,6 +56,7 @@ class Crawl:
     time_limit: float = setting(3600.0, "seconds after which a crawl closes itself")
     max_failed_ratio: float = setting(0.10, "exit non-zero when more than this share of requests failed")
     max_parse_failed_ratio: float = setting(0.25, "exit non-zero when more article pages than this fail to parse")
+    log_level: str = setting("WARNING", "Scrapy's log level; INFO adds one line per URL with its outcome")
     resolve: dict[str, str] = setting(
         {}, "host -> IP address, like curl --resolve (used to serve the sample on 127.0.0.1)"
     )
@@ -343,6 +344,11 @@ def _check_ranges(settings: Settings, source: str, origin: Mapping[str, str]) ->
             raise ConfigError(where, dotted, f"expected a value >= {low}, found {value!r}")
         if dotted in RATIOS and value > 1:
             raise ConfigError(where, dotted, f"expected a share from 0 to 1, found {value!r}")
+    if settings.crawl.log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        where = origin.get("crawl.log_level", source)
+        raise ConfigError(
+            where, "crawl.log_level", f"expected DEBUG, INFO, WARNING or ERROR, found {settings.crawl.log_level!r}"
+        )
     for facet in settings.search.facets:
         if facet not in FACETS:
             raise ConfigError(

@@ -10,6 +10,7 @@ class PageItem:
     url: str
     body: bytes
     fetched_at: str
+    ledger_url: str = ""  # the URL asked for, when a redirect answered it
 
 
 @dataclasses.dataclass

@@ -6,9 +6,11 @@ import asyncio
 import email.utils
 import time
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request, Spider
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.response import response_status_message
 
@@ -45,3 +47,27 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if tries < self.max_retry_times and wait > 0:
             await asyncio.sleep(wait)
         return self._retry(request, response_status_message(response.status)) or response
+
+
+class OffsiteRedirectMiddleware:
+    """A redirect off the allowed domains becomes a named drop, not a silently lost request.
+
+    Sits closer to the downloader than Scrapy's RedirectMiddleware, so it sees the 3xx first.
+    """
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> OffsiteRedirectMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+        location = response.headers.get("Location")
+        if 300 <= response.status < 400 and location:
+            target = urljoin(request.url, location.decode("latin-1"))
+            host = (urlsplit(target).hostname or "").lower()
+            allowed = getattr(self.crawler.spider, "allowed_domains", None) or []
+            if allowed and host not in allowed:
+                raise IgnoreRequest(f"offsite redirect to {target}")
+        return response

@@ -37,12 +37,12 @@ class StorePipeline:
         except ParseError as exc:
             state.counts["parse_errors"] += 1
             state.parse_errors.append((item.url, f"{exc.field}: {exc.reason}"))
-            state.outcome(item.url, "dropped", f"parse error: {exc.field}: {exc.reason}")
+            state.outcome(item.ledger_url or item.url, "dropped", f"parse error: {exc.field}: {exc.reason}")
             raise DropItem(exc.one_line()) from None
         record_id, outcome = state.store.add_page(record, state.run_id)
         state.known.add(record.urls[0])
         state.counts[outcome] += 1
         if outcome in ("new", "changed"):
             state.touched.add(record_id)
-        state.outcome(item.url, "record", f"{outcome} {record_id}")
+        state.outcome(item.ledger_url or item.url, "record", f"{outcome} {record_id}")
         return item

@@ -63,7 +63,7 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         MEMUSAGE_LIMIT_MB=c.memory_limit_mb,
         MEMUSAGE_CHECK_INTERVAL_SECONDS=c.memory_check_seconds,
         CLOSESPIDER_TIMEOUT=c.time_limit,
-        LOG_LEVEL=os.environ.get("SITREP_LOG_LEVEL", "WARNING"),
+        LOG_LEVEL=c.log_level,
     )
     return out
 
@@ -119,7 +119,7 @@ def crawl(
 
         os.environ[RESOLVE_ENV] = json.dumps({k.lower(): v for k, v in settings.crawl.resolve.items()})
         state = CrawlState.open(settings, full=full, refresh=refresh)
-        extra: dict[str, Any] = {"LOG_INSTALL_ROOT_HANDLER": False}
+        extra: dict[str, Any] = {}
         if progress:
             extra["EXTENSIONS"] = {
                 **scrapy_settings(settings)["EXTENSIONS"],

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections import Counter
 from pathlib import Path
 
 from crawler import urls as urlrules
 from crawler.config import Settings
 from index.store import RecordStore
+
+LOG = logging.getLogger("sitrep.crawl")
 
 
 @dataclasses.dataclass
@@ -25,6 +28,8 @@ class CrawlState:
     failures: list[tuple[str, str]] = dataclasses.field(default_factory=list)
     parse_errors: list[tuple[str, str]] = dataclasses.field(default_factory=list)
     listings_seen: set[str] = dataclasses.field(default_factory=set)
+    scheduled: set[str] = dataclasses.field(default_factory=set)  # every URL the spider asked for
+    settled: set[str] = dataclasses.field(default_factory=set)  # ... and those that got an outcome
 
     @classmethod
     def open(cls, settings: Settings, full: bool = False, refresh: bool = False) -> CrawlState:
@@ -44,6 +49,15 @@ class CrawlState:
         return self.settings.data_dir / "warc"
 
     def outcome(self, url: str, outcome: str, reason: str = "") -> None:
-        """One ledger line per URL: record, dropped (reason) or failed (reason)."""
+        """One ledger line and one log line per URL: record, dropped (reason) or failed (reason)."""
         self.store.log(self.run_id, url, outcome, reason)
         self.counts[outcome] += 1
+        self.settled.add(url)
+        if outcome == "failed":
+            self.failures.append((url, reason))
+        LOG.info("%s %s %s", outcome, url, reason)
+
+    def settle_the_rest(self, reason: str) -> None:
+        """Scheduled URLs that never got an answer (redirect loops, filtered redirects, the time limit)."""
+        for url in sorted(self.scheduled - self.settled):
+            self.outcome(url, "failed", reason)

@@ -9,10 +9,17 @@ The lock file is Whoosh's and is never deleted here.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import gc
 import json
 import os
+import secrets
 import shutil
 import time
+import traceback
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -53,7 +60,7 @@ def check_version(folder: Path) -> None:
 
 
 def _new_folder(data_dir: Path) -> Path:
-    folder = data_dir / f"index-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
+    folder = data_dir / f"index-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{secrets.token_hex(3)}"
     folder.mkdir(parents=True)
     whoosh_index.create_in(str(folder), schema())
     _write_meta(folder, {"schema_version": SCHEMA_VERSION, "seq": 0})
@@ -61,14 +68,20 @@ def _new_folder(data_dir: Path) -> Path:
 
 
 def _swap(data_dir: Path, folder: Path) -> None:
+    """Point the link at ``folder`` atomically, then remove every other index folder.
+
+    Called under the rebuild lock, so the other folders are old indexes or ones a killed
+    rebuild left behind; a reader that still has an old one open keeps its files until it
+    closes them (POSIX).
+    """
     link = index_dir(data_dir)
     tmp = data_dir / (LINK + ".swap")
     tmp.unlink(missing_ok=True)
     os.symlink(folder.name, tmp)
-    old = link.resolve() if link.is_symlink() else None
     os.replace(tmp, link)
-    if old and old != folder.resolve() and old.exists():
-        shutil.rmtree(old, ignore_errors=True)
+    for other in data_dir.glob("index-*"):
+        if other.is_dir() and other.resolve() != folder.resolve():
+            shutil.rmtree(other, ignore_errors=True)
 
 
 def _feed(folder: Path, store: RecordStore, since: int, lock_timeout: float, memory_mb: int) -> int:
@@ -102,7 +115,11 @@ def update_index(settings: Settings) -> int:
     try:
         link = index_dir(data_dir)
         if not link.exists():
-            return rebuild_index(settings, store)
+            # the first index: there is no older one to protect, so it goes live at once, empty,
+            # and fills batch by batch; a writer killed on the way leaves a smaller, sound index
+            with _rebuild_lock(data_dir, settings.index.lock_timeout):
+                if not link.exists():
+                    _swap(data_dir, _new_folder(data_dir))
         folder = link.resolve()
         check_version(folder)
         return _feed(
@@ -113,21 +130,41 @@ def update_index(settings: Settings) -> int:
 
 
 def rebuild_index(settings: Settings, store: RecordStore | None = None) -> int:
-    """A fresh index from every record in the store, swapped in when complete."""
+    """A fresh index from every record in the store, built beside the live one and swapped in whole."""
     own = store is None
     store = store or RecordStore(settings.data_dir, settings.site, create=False)
     try:
-        folder = _new_folder(settings.data_dir)
-        try:
-            count = _feed(folder, store, 0, settings.index.lock_timeout, settings.index.memory_mb)
-        except BaseException:
-            shutil.rmtree(folder, ignore_errors=True)
-            raise
-        _swap(settings.data_dir, folder)
-        return count
+        with _rebuild_lock(settings.data_dir, settings.index.lock_timeout):
+            folder = _new_folder(settings.data_dir)
+            try:
+                count = _feed(folder, store, 0, settings.index.lock_timeout, settings.index.memory_mb)
+            except BaseException:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+            _swap(settings.data_dir, folder)
+            return count
     finally:
         if own:
             store.close()
+
+
+@contextlib.contextmanager
+def _rebuild_lock(data_dir: Path, timeout: float) -> Iterator[None]:
+    """One rebuild (or first build) at a time per data directory; the kernel frees it if we die."""
+    with (data_dir / "index.rebuild.lock").open("a") as fh:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexLocked(f"another index rebuild in {data_dir} held its lock for {timeout:g} s") from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def open_index(data_dir: Path) -> whoosh_index.Index:
@@ -137,7 +174,20 @@ def open_index(data_dir: Path) -> whoosh_index.Index:
         raise IndexMissing(f"no index in {data_dir}")
     folder = link.resolve()
     check_version(folder)
-    try:
-        return whoosh_index.open_dir(str(folder))
-    except Exception as exc:  # Whoosh raises many kinds on a damaged index; all mean the same to a user
-        raise IndexDamaged(f"the index at {folder} cannot be opened ({type(exc).__name__})") from None
+    with warnings.catch_warnings():  # on a damaged TOC Whoosh leaves its open file to the collector
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            return whoosh_index.open_dir(str(folder))
+        except Exception as exc:  # Whoosh raises many kinds on a damaged index; all mean the same to a user
+            error = f"the index at {folder} cannot be opened ({type(exc).__name__})"
+            quiet_collect(exc)
+    raise IndexDamaged(error)
+
+
+def quiet_collect(exc: BaseException) -> None:
+    """Close the files a failed Whoosh read left open (they live in the traceback's frames),
+    without a ResourceWarning per file."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        traceback.clear_frames(exc.__traceback__)
+        gc.collect()

@@ -9,45 +9,87 @@ escape.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import pickle
 import re
+import struct
 import time
-from collections.abc import Sequence
+import warnings
+import zlib
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from whoosh import qparser
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from crawler.config import Settings, load
-from crawler.errors import QueryError, RecordNotFound, SitrepError
+from crawler.errors import IndexDamaged, QueryError, RecordNotFound, SitrepError
 from crawler.record import Record
 from index.docvalues import DocValues, bits_of, docnums_of
 from index.schema import TEXT_FIELDS, russian_analyzer, schema
 from index.store import RecordStore
-from index.writing import open_index
+from index.writing import open_index, quiet_collect
 from search import facets as facet_math
 from search.highlight import Snippet, snippet
 from search.query import Filters, Vocabulary, keyword_filters, split_query
 from search.results import FacetCount, Hit, Results, Stats, Timeline
 
+P = ParamSpec("P")
+R = TypeVar("R")
 DEFAULT_FACETS = ("countries", "topic", "trend", "year")
 _WORD = re.compile(r"(?<![\w:])[^\W\d_]{3,}(?![\w:*?])")
 _CYRILLIC = re.compile(r"[А-Яа-яЁёІіЎў]")
 SORTS = ("relevance", "newest", "oldest")
 
 
+_READ_ERRORS = (
+    OSError,
+    EOFError,
+    struct.error,
+    zlib.error,
+    pickle.UnpicklingError,
+    IndexError,
+    KeyError,
+    ValueError,
+    AssertionError,
+)
+
+
+def _guarded(method: Callable[P, R]) -> Callable[P, R]:
+    """Errors from reading a damaged index become IndexDamaged: only sitrep's errors escape."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except SitrepError:
+            raise
+        except _READ_ERRORS as exc:
+            error = f"the index could not be read ({type(exc).__name__}: {exc})"[:300]
+            quiet_collect(exc)  # a damaged segment leaves Whoosh's open files to the collector
+        raise IndexDamaged(error)
+
+    return wrapper
+
+
 class Archive:
     """A searchable archive: the index and the record store of one data directory."""
 
+    @_guarded
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.ix = open_index(settings.data_dir)
         try:
             self.store = RecordStore(settings.data_dir, settings.site, create=False)
-            self.searcher: Searcher = self.ix.searcher()
-            self.docvalues = DocValues.for_index(self.ix, self.searcher.reader())
+            with warnings.catch_warnings():  # Whoosh retries a damaged segment and leaks its file
+                warnings.simplefilter("ignore", ResourceWarning)
+                self.searcher: Searcher = self.ix.searcher()
+                self.docvalues = DocValues.for_index(self.ix, self.searcher.reader())
         except BaseException:
+            if hasattr(self, "store"):
+                self.store.close()
             self.ix.close()
             raise
         self.vocab = Vocabulary(settings.site)
@@ -68,9 +110,12 @@ class Archive:
         return cls(settings)
 
     def close(self) -> None:
+        """Close the index and the store. Whoosh maps segment files into memory and its readers
+        keep views of them, so the references are dropped too: that is what frees the files."""
         self.searcher.close()
         self.store.close()
         self.ix.close()
+        del self.searcher, self.ix, self.docvalues
 
     def __enter__(self) -> Archive:
         return self
@@ -98,6 +143,7 @@ class Archive:
             return mask
         return bits_of(self.searcher.docs_for_query(q), len(self.docvalues.ids)) & mask
 
+    @_guarded
     def search(
         self,
         text: str = "",
@@ -219,16 +265,19 @@ class Archive:
 
     # --- records, similar, stats, timeline -------------------------------------------------
 
+    @_guarded
     def get(self, record_id: str) -> Record:
         record = self.store.get(record_id)
         if record is None:
             raise RecordNotFound(f"no record with id {record_id!r}")
         return record
 
+    @_guarded
     def history(self, record_id: str) -> list[dict[str, Any]]:
         self.get(record_id)
         return self.store.history(record_id)
 
+    @_guarded
     def similar(self, record_id: str, limit: int = 10) -> tuple[Hit, ...]:
         """Records whose text is most like this one's (Whoosh's more-like-this on the body)."""
         record = self.get(record_id)
@@ -245,6 +294,7 @@ class Archive:
         scores = {self.docvalues.ids[h.docnum]: round(float(h.score), 4) for h in found}
         return tuple(Hit(records[i], scores[i]) for i in ids if i in records)
 
+    @_guarded
     def stats(self) -> Stats:
         dv = self.docvalues
         counted = facet_math.counts(dv, dv.live, ("year", "topic", "trend", "lang", "countries", "orgs"))
@@ -258,6 +308,7 @@ class Archive:
             last_crawl=runs[-1] if runs else None,
         )
 
+    @_guarded
     def timeline(self, text: str = "", *, by: str = "month", split: str | None = None, **filters: Any) -> Timeline:
         """Counts per week, month or year (empty periods filled with zeros), optionally split."""
         if by not in ("week", "month", "year"):

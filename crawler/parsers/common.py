@@ -342,6 +342,8 @@ def read_content(page: Page, start: int, title: str) -> Content:
         paragraphs.append("- " + text if block.tag == "li" and not text.startswith("- ") else text)
     if not paragraphs:
         raise ParseError(page.url, "body", "no text after the title")
+    if any("\ufffd" in p for p in paragraphs):
+        raise ParseError(page.url, "body", "contains U+FFFD: the page was decoded with the wrong charset")
     return Content(lead=paragraphs[0], body=tuple(paragraphs[1:]), captions=tuple(captions), author=author)
 
 

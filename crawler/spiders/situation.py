@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -22,6 +23,7 @@ from crawler.config import load
 from crawler.errors import ParseError
 from crawler.items import ListingItem, PageItem
 from crawler.parsers import feed, listing
+from crawler.parsers.common import decode
 from crawler.state import CrawlState
 from index.store import ROBOTS
 
@@ -43,7 +45,15 @@ class SituationSpider(scrapy.Spider):
         for url in self.site.start_urls:
             yield self._request(url, priority=10)
 
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SituationSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider.closing, signal=signals.spider_closed)
+        return spider
+
     def _request(self, url: str, priority: int = 0, **meta: Any) -> scrapy.Request:
+        self.state.scheduled.add(url)
         return scrapy.Request(url, callback=self.route, errback=self.failed, priority=priority, meta=meta)
 
     def route(self, response: Response) -> Iterator[Any]:
@@ -53,7 +63,9 @@ class SituationSpider(scrapy.Spider):
             yield from self.read_listing(response)
         else:
             self.state.counts["article_pages"] += 1
-            yield PageItem(url=response.url, body=response.body, fetched_at=utcnow())
+            yield PageItem(
+                url=response.url, body=response.body, fetched_at=utcnow(), ledger_url=ledger_url(response.request)
+            )
 
     def _want_article(self, url: str) -> bool:
         key = urlrules.normalise(url, self.site)
@@ -75,11 +87,8 @@ class SituationSpider(scrapy.Spider):
                 yield self._request(_same_origin(entry.url, response.url))
 
     def read_listing(self, response: Response) -> Iterator[Any]:
-        if not isinstance(response, scrapy.http.TextResponse):
-            self.state.outcome(response.url, "dropped", "listing is not a text page")
-            return
         try:
-            page = listing.parse(response.url, response.text, self.site, year=dt.date.today().year)
+            page = listing.parse(response.url, decode(response.body), self.site, year=dt.date.today().year)
         except ParseError as exc:
             self.state.outcome(response.url, "dropped", exc.reason)
             return
@@ -100,22 +109,49 @@ class SituationSpider(scrapy.Spider):
 
     def failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
+        url = ledger_url(request)
         if failure.check(HttpError):
-            status = failure.value.response.status
-            self.state.outcome(request.url, "failed", f"HTTP {status}")
-            self.state.failures.append((request.url, f"HTTP {status}"))
-            if urlrules.is_listing(request.url, self.site):
-                self.state.counts["listings_failed"] += 1
+            self.state.outcome(url, "failed", f"HTTP {failure.value.response.status}")
         elif failure.check(IgnoreRequest):
             message = str(failure.value)
-            reason = ROBOTS if "robots" in message.lower() else message or "ignored (offsite or size limit)"
-            self.state.outcome(request.url, "dropped", reason)
+            if "robots" in message.lower():
+                self.state.outcome(url, "dropped", ROBOTS)
+            elif "MAXSIZE" in message or "max size" in message:
+                self.state.outcome(url, "dropped", f"larger than the size limit: {message}"[:300])
+            elif "offsite" in message.lower():
+                self.state.outcome(url, "dropped", f"offsite: {message}"[:300])
+            else:
+                self.state.outcome(url, "dropped", message or "ignored")
         else:
-            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:300]
-            self.state.outcome(request.url, "failed", reason)
-            self.state.failures.append((request.url, reason))
-            if urlrules.is_listing(request.url, self.site):
-                self.state.counts["listings_failed"] += 1
+            message = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:300]
+            if "larger than download max size" in message:
+                self.state.outcome(url, "dropped", f"larger than the size limit: {message}"[:300])
+            else:
+                self.state.outcome(url, "failed", message)
+        if urlrules.is_listing(request.url, self.site) and url not in self.state.listings_seen:
+            self.state.counts["listings_failed"] += 1
+
+    def dropped(self, request: scrapy.Request, spider: scrapy.Spider | None = None) -> None:
+        """The scheduler refused a request: for a redirect, that is a loop (or a page seen already)."""
+        chain = request.meta.get("redirect_urls")
+        if not chain:
+            return  # a plain duplicate link: its first request has its own outcome
+        if not urlrules.on_site(request.url, self.site):
+            self.state.outcome(chain[0], "dropped", f"offsite: redirected to {request.url}")
+        elif request.url in chain:
+            self.state.outcome(chain[0], "failed", f"redirect loop: {' -> '.join([*chain, request.url])}"[:300])
+        else:
+            self.state.outcome(chain[0], "dropped", f"redirected to {request.url}, fetched already")
+
+    def closing(self, spider: scrapy.Spider, reason: str) -> None:
+        self.state.settle_the_rest(
+            f"no response before the crawl closed ({reason}): a filtered redirect or the time limit"
+        )
+
+
+def ledger_url(request: scrapy.Request) -> str:
+    """The URL the spider asked for, even when the answer came from a redirect."""
+    return request.meta.get("redirect_urls", [request.url])[0]
 
 
 def _first_page(url: str) -> str:

@@ -1,0 +1,100 @@
+"""A crawl against a hostile server: it ends in time, every URL ends in the ledger with a reason,
+no garbage reaches the store or the index, and memory stays bounded."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from crawler.config import load
+from index.store import RecordStore
+from search import Archive
+from tests.conftest import ROOT, SITREP
+from tests.hostile import EXPECTED, GOOD_TITLES, HOST, HostileServer, settings_toml
+
+
+@pytest.mark.slow
+def test_hostile_site(tmp_path: Path) -> None:
+    server = HostileServer()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        path = tmp_path / "settings.toml"
+        path.write_text(settings_toml(server.port, str(tmp_path / "data")))
+        env = {**os.environ, "NO_COLOR": "1", "SITREP_CRAWL_LOG_LEVEL": "INFO"}
+        started = time.monotonic()
+        proc = subprocess.Popen(
+            [*SITREP, "--settings", str(path), "crawl", "--json"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        out, err = proc.communicate(timeout=180)
+        took = time.monotonic() - started
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    finally:
+        server.shutdown()
+        server.server_close()
+    report = json.loads(out)
+    print(f"hostile crawl: {took:.1f} s, peak RSS of children {peak_mb:.0f} MB, counts {report['counts']}")
+    assert proc.returncode == 9, err[-2000:]
+    assert "Traceback" not in err
+    assert took < 90
+    assert peak_mb < 300
+
+    settings = load(path, environ={})
+    with RecordStore(settings.data_dir, settings.site, create=False) as store:
+        ledger = {
+            url.split(f":{server.port}", 1)[1]: (outcome, reason)
+            for url, outcome, reason in store.ledger(report["run_id"])
+            if HOST in url
+        }
+        titles = {r.title for r in store.records()}
+        texts = [r.text for r in store.records()]
+    wrong = {
+        p: (ledger.get(p), want)
+        for p, want in EXPECTED.items()
+        if p not in ledger or ledger[p][0] != want[0] or want[1] not in ledger[p][1]
+    }
+    assert wrong == {}
+    assert titles == GOOD_TITLES
+    assert all("\ufffd" not in t for t in texts)
+    assert any("Минске" in t for t in texts), "windows-1251 without a charset decoded right"
+    for path_ in EXPECTED:
+        if ledger[path_][0] != "record":
+            assert path_ in err, f"a log line names {path_}"
+    with Archive(settings) as archive:
+        assert {h.record.title for h in archive.search(per_page=100).hits} == GOOD_TITLES
+    assert server.hits.get("/analytics/hostile/") == 1, "a listing that links to itself is read once"
+    assert "/private/secret/" not in server.hits
+
+
+def test_a_layout_change_fails_the_crawl_loudly(tmp_path: Path) -> None:
+    """The site turns into a script-rendered shell: pages still answer 200, but nothing parses."""
+    from crawler.sample.generate import generate, read_truth
+    from crawler.sample.server import serve
+    from tests.conftest import run_sitrep, sample_settings
+
+    generate(tmp_path / "sample", count=60, seed=11)
+    for record in read_truth(tmp_path / "sample"):
+        for url in record.urls:
+            host, path_ = url.split("/", 3)[2:]
+            page = tmp_path / "sample" / "site" / host / path_ / "index.html"
+            page.write_text(
+                '<!DOCTYPE html><html><body><div id="app"></div><script src="/app.js"></script></body></html>'
+            )
+    with serve(tmp_path / "sample" / "site") as srv:
+        path = sample_settings(srv, tmp_path / "data", tmp_path / "settings.toml")
+        done = run_sitrep("--settings", str(path), "crawl")
+    assert done.returncode == 9
+    assert "did not parse" in done.stderr and "the site may have changed its layout" in done.stderr
+    assert "crawl failed:" in done.stdout, "the summary of counts per outcome is printed"

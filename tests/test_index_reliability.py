@@ -1,0 +1,303 @@
+"""The index under SIGKILL, damage and concurrent writers: nothing committed is lost, no half
+batch is visible, the next writer needs no manual step, damage is one line with the fix."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from crawler.config import Settings, load
+from crawler.errors import IndexDamaged, IndexMissing
+from crawler.record import Record, finish
+from index import writing
+from index.store import RecordStore
+from search import Archive
+from tests.conftest import ROOT, run_sitrep
+
+
+def synthetic(i: int) -> Record:
+    day = 735600 + 7 * (i % 600)  # Mondays from 2015
+    import datetime as dt
+
+    start = dt.date.fromordinal(day - dt.date.fromordinal(day).weekday())
+    url = f"https://belarusinfocus.pro/security-issues/report-{i}/"
+    return finish(
+        Record(
+            id=f"{i:016x}",
+            site="belarusinfocus",
+            url=url,
+            urls=(url,),
+            lang="en",
+            layout="current",
+            title=f"Army report number {i}",
+            lead=f"The army and oil supply in week {i}.",
+            body=(f"Paragraph {i} about Minsk.",),
+            week_start=start.isoformat(),
+            week_end=(start + dt.timedelta(days=6)).isoformat(),
+            date_source="week",
+            topic="security-issues",
+            trend="unchanged",
+            countries=("BY",),
+            country_counts=(("BY", 1),),
+        )
+    )
+
+
+def settings_for(data: Path) -> Settings:
+    return load(path=None, environ={}, overrides={"storage.data_dir": str(data)})
+
+
+def add_records(settings: Settings, first: int, count: int) -> None:
+    with RecordStore(settings.data_dir, settings.site) as store:
+        for i in range(first, first + count):
+            store.add_page(synthetic(i))
+
+
+def store_order(settings: Settings) -> list[str]:
+    with RecordStore(settings.data_dir, settings.site, create=False) as store:
+        return [r[0] for r in store.db.execute("SELECT id FROM records ORDER BY seq")]
+
+
+def visible(settings: Settings) -> list[str]:
+    """Ids in the index (and a search that answers), read as a user's process would."""
+    with Archive(settings) as archive:
+        assert archive.search("army", per_page=1).total == archive.docvalues.live.bit_count()
+        return [archive.docvalues.ids[d] for d in range(len(archive.docvalues.ids)) if archive.docvalues.live >> d & 1]
+
+
+def run_worker(data: Path, batch: int) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.workers.index_worker", str(data), str(batch)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+
+
+def kill_when(proc: subprocess.Popen[str], rng: random.Random, inside_commit: int | None) -> list[str]:
+    """Kill the worker inside its n-th commit (or at a random moment); returns what it said."""
+    lines: list[str] = []
+    if inside_commit is None:
+        timer = threading.Timer(rng.uniform(0.0, 0.6), lambda: proc.poll() is None and proc.send_signal(signal.SIGKILL))
+        timer.start()
+        lines = proc.stdout.read().splitlines()  # type: ignore[union-attr]
+        timer.cancel()
+    else:
+        commits = 0
+        for line in proc.stdout:  # type: ignore[union-attr]
+            lines.append(line.strip())
+            if line.startswith("COMMITTING"):
+                commits += 1
+                if commits == inside_commit:
+                    time.sleep(rng.uniform(0, 0.02))
+                    proc.send_signal(signal.SIGKILL)
+                    break
+    proc.wait()
+    proc.stdout.close()  # type: ignore[union-attr]
+    return lines
+
+
+def check_after_kill(settings: Settings, lines: list[str], batch: int) -> None:
+    order = store_order(settings)
+    seen = visible(settings) if writing.index_dir(settings.data_dir).exists() else []
+    assert len(seen) == len(set(seen)), "no record twice"
+    k = len(seen)
+    assert set(seen) == set(order[:k]), "the index holds a prefix of the store: no record skipped"
+    start = int(next((ln.split()[1] for ln in lines if ln.startswith("START")), "0"))
+    committed = sum(1 for ln in lines if ln == "COMMITTED")
+    assert k >= min(len(order), start + committed * batch), "nothing reported committed is lost"
+    assert k == len(order) or k <= start or (k - start) % batch == 0, f"no half batch visible ({k} after start {start})"
+
+
+@pytest.mark.slow
+def test_sigkill_during_the_very_first_commit(tmp_path: Path) -> None:
+    rng = random.Random(1)
+    settings = settings_for(tmp_path / "data")
+    add_records(settings, 0, 60)
+    for _ in range(20):
+        for folder in settings.data_dir.glob("index*"):
+            if folder.is_symlink() or folder.is_file():
+                folder.unlink()
+            else:
+                import shutil
+
+                shutil.rmtree(folder)
+        lines = kill_when(run_worker(settings.data_dir, 30), rng, inside_commit=1)
+        assert "COMMITTING" in lines
+        check_after_kill(settings, lines, 30)
+    proc = run_worker(settings.data_dir, 30)
+    out, _ = proc.communicate(timeout=60)
+    assert "DONE" in out and sorted(visible(settings)) == sorted(store_order(settings))
+
+
+@pytest.mark.slow
+def test_a_hundred_sigkills_of_an_indexing_process(tmp_path: Path) -> None:
+    rng = random.Random(7)
+    settings = settings_for(tmp_path / "data")
+    add_records(settings, 0, 40)
+    inside = 0
+    for n in range(100):
+        add_records(settings, 40 + n * 40, 40)
+        in_commit = rng.randint(1, 3) if n % 2 == 0 else None
+        lines = kill_when(run_worker(settings.data_dir, 10), rng, inside_commit=in_commit)
+        inside += in_commit is not None and lines.count("COMMITTING") == in_commit and lines[-1] == "COMMITTING"
+        check_after_kill(settings, lines, 10)
+    print(f"100 SIGKILLs, {inside} of them inside a commit")
+    assert inside >= 50
+    proc = run_worker(settings.data_dir, 10)
+    out, _ = proc.communicate(timeout=120)
+    assert "DONE" in out, "the next writer succeeds with no manual step"
+    assert sorted(visible(settings)) == sorted(store_order(settings))
+    lock = writing.index_dir(settings.data_dir).resolve() / "MAIN_WRITELOCK"
+    assert lock.exists(), "Whoosh's lock file stays; sitrep never deletes it"
+
+
+def test_rebuild_reproduces_the_same_documents(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path / "data")
+    add_records(settings, 0, 120)
+    writing.update_index(settings)
+    before = sorted(visible(settings))
+    old_folder = writing.index_dir(settings.data_dir).resolve()
+    done = run_sitrep("--data-dir", str(settings.data_dir), "index", "--rebuild")
+    assert done.returncode == 0 and done.stdout.strip() == "rebuilt the index with 120 records"
+    assert sorted(visible(settings)) == before
+    assert writing.index_dir(settings.data_dir).resolve() != old_folder and not old_folder.exists()
+
+
+def damage_kinds(folder: Path) -> dict[str, object]:
+    def toc() -> Path:
+        return next(folder.glob("_MAIN_*.toc"))
+
+    def seg() -> Path:
+        return max(folder.glob("*.seg"), key=lambda p: p.stat().st_size)
+
+    return {
+        "TOC deleted": lambda: toc().unlink(),
+        "TOC truncated": lambda: toc().write_bytes(toc().read_bytes()[:20]),
+        "TOC garbage": lambda: toc().write_bytes(os.urandom(300)),
+        "segment deleted": lambda: seg().unlink(),
+        "segment truncated": lambda: seg().write_bytes(seg().read_bytes()[:100]),
+        "segment garbage": lambda: seg().write_bytes(os.urandom(seg().stat().st_size)),
+        "segment emptied": lambda: seg().write_bytes(b""),
+        "schema version wrong": lambda: (folder / writing.META).write_text(json.dumps({"schema_version": 0, "seq": 0})),
+        "meta garbage": lambda: (folder / writing.META).write_bytes(b"\x00\x01garbage"),
+        "index folder gone": lambda: __import__("shutil").rmtree(folder),
+        "index folder is a file": lambda: (__import__("shutil").rmtree(folder), folder.write_text("x")),
+    }
+
+
+@pytest.mark.parametrize("kind", list(damage_kinds(Path("/nonexistent"))))
+def test_a_damaged_index_is_one_line_with_the_command_that_rebuilds_it(tmp_path: Path, kind: str) -> None:
+    settings = settings_for(tmp_path / "data")
+    add_records(settings, 0, 50)
+    writing.update_index(settings)
+    (writing.index_dir(settings.data_dir).resolve() / "MAIN_WRITELOCK").write_bytes(
+        os.urandom(64)
+    )  # lock garbage: harmless
+    damage_kinds(writing.index_dir(settings.data_dir).resolve())[kind]()  # type: ignore[operator]
+    with pytest.raises((IndexDamaged, IndexMissing)), Archive(settings) as archive:
+        archive.search("army")
+        archive.search("", countries=["BY"], sort="newest")
+    done = run_sitrep("--data-dir", str(settings.data_dir), "search", "army")
+    assert done.returncode == 4 and "Traceback" not in done.stderr
+    assert len(done.stderr.splitlines()) == 1 and (
+        "sitrep index --rebuild" in done.stderr or "sitrep index" in done.stderr
+    )
+    fixed = run_sitrep("--data-dir", str(settings.data_dir), "index", "--rebuild")
+    assert fixed.returncode == 0, fixed.stderr
+    assert sorted(visible(settings)) == sorted(store_order(settings))
+
+
+def test_two_writers_twenty_commits_each_lose_nothing(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path / "data")
+    add_records(settings, 0, 10)
+    writing.update_index(settings)
+    code = (
+        "import sys\nfrom tests.test_index_reliability import add_records, settings_for\nfrom index.writing import update_index\n"
+        "s = settings_for(sys.argv[1]); base = int(sys.argv[2])\n"
+        "for n in range(20):\n    add_records(s, base + n * 5, 5)\n    update_index(s)\n"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(settings.data_dir), str(base)], cwd=ROOT, stderr=subprocess.PIPE, text=True
+        )
+        for base in (1000, 5000)
+    ]
+    errors = [p.communicate(timeout=300)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errors
+    writing.update_index(settings)
+    assert sorted(visible(settings)) == sorted(store_order(settings)) and len(store_order(settings)) == 210
+
+
+def test_a_writer_that_cannot_get_the_lock_exits_with_one_line(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path / "data")
+    add_records(settings, 0, 10)
+    writing.update_index(settings)
+    add_records(settings, 10, 5)
+    holder = writing.open_index(settings.data_dir).writer()
+    try:
+        done = run_sitrep("--data-dir", str(settings.data_dir), "index", env={"SITREP_INDEX_LOCK_TIMEOUT": "0.5"})
+    finally:
+        holder.cancel()
+    assert done.returncode == 5
+    assert done.stderr.startswith("Error: the index at ") and "stayed locked for 0.5 s" in done.stderr
+    assert len(done.stderr.splitlines()) == 1
+
+
+def test_only_sitrep_errors_escape_and_no_descriptor_leaks(tmp_path: Path) -> None:
+    from crawler.errors import SitrepError
+
+    settings = settings_for(tmp_path / "data")
+    add_records(settings, 0, 80)
+    writing.update_index(settings)
+    rng = random.Random(3)
+    alphabet = 'abcdefgh "()*?:[]-~^AND OR NOT country:AZ date:2016 topic:x week:' + "уў"
+    fds_before = len(os.listdir("/proc/self/fd"))
+    with Archive(settings) as archive:
+        for i in range(1000):
+            text = (
+                "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25)))
+                if i % 2
+                else rng.choice(["army", "oil", "army AND oil", ""])
+            )
+            with contextlib.suppress(SitrepError):
+                archive.search(text, per_page=rng.randint(1, 5), sort=rng.choice(["relevance", "newest"]))
+    for _ in range(50):
+        Archive(settings).close()
+    assert len(os.listdir("/proc/self/fd")) == fds_before
+
+
+def test_crawl_settings_are_polite_and_bounded() -> None:
+    from crawler.run import scrapy_settings
+
+    s = scrapy_settings(load(path=None, environ={}))
+    assert s["ROBOTSTXT_OBEY"] is True
+    assert s["DOWNLOAD_TIMEOUT"] <= 30 and s["DOWNLOAD_MAXSIZE"] <= 10 * 1024 * 1024
+    assert s["MEMUSAGE_ENABLED"] and 0 < s["MEMUSAGE_LIMIT_MB"] <= 300 and s["MEMUSAGE_CHECK_INTERVAL_SECONDS"] <= 10
+    assert s["TELNETCONSOLE_ENABLED"] is False and s["EXTENSIONS"]["scrapy.extensions.telnet.TelnetConsole"] is None
+    assert s["DOWNLOAD_DELAY"] >= 1 and s["CONCURRENT_REQUESTS_PER_DOMAIN"] <= 2 and s["AUTOTHROTTLE_ENABLED"]
+    assert "sitrep/" in s["USER_AGENT"] and "+https://" in s["USER_AGENT"]
+    assert not any(k.startswith(("JSONRPC", "WEBSERVICE")) for k in s), "no remote control"
+
+
+def test_dataclass_records_never_half_written(tmp_path: Path) -> None:
+    """A record is written in one transaction: a failure inside leaves the store as it was."""
+    settings = settings_for(tmp_path / "data")
+    add_records(settings, 0, 3)
+    with RecordStore(settings.data_dir, settings.site) as store:
+        broken = dataclasses.replace(synthetic(99), layout="no-such-layout")
+        with pytest.raises(ValueError):
+            store.add_page(broken)
+        assert store.count() == 3 and store.get(broken.id) is None
