@@ -21,6 +21,7 @@ from importlib import resources
 import pycountry
 
 TOKEN = re.compile(r"\w+(?:[.@]\w+)+\.?|\w+(?:['’]\w+)*")
+_WORD_AND_GAP = re.compile(r"(\w+(?:[.@]\w+)+\.?|\w+(?:['’]\w+)*)(\W*)")
 _CYRILLIC = re.compile(r"[А-Яа-яЁёІіЎў]")
 _POSSESSIVE = re.compile(r"['’]s$")
 # pycountry names that are ordinary words or names too often to count without other evidence
@@ -123,32 +124,33 @@ class Tagger:
     def tag(self, text: str, lang: str | None = None) -> Tags:
         """Mentions counted per country (most first) and organisations mentioned, from ``text``."""
         del lang  # every language's aliases apply: English texts quote Russian names and back
-        tokens = _tokens(text)
+        pairs = _WORD_AND_GAP.findall(text)  # (token, what follows it up to the next token)
+        words = [w for w, _ in pairs]
+        joined = [not gap.strip() for _, gap in pairs]  # token i and i+1 stand apart only by space
         strong: Counter[str] = Counter()
         weak: Counter[str] = Counter()
         orgs: Counter[str] = Counter()
         starts = self.starts
         i = 0
-        while i < len(tokens):
-            word = tokens[i].group(0)
+        while i < len(words):
+            word = words[i]
             lengths = starts.get(word)
             if lengths is None:
-                if _CYRILLIC.search(word):
+                if "\u0400" <= word[0] <= "\u04ff":  # Cyrillic: case-insensitive
                     lengths = starts.get(word.casefold())
-                else:
-                    lengths = starts.get(_POSSESSIVE.sub("", word)) or starts.get(
-                        word[:-1] if word.endswith(".") else ""
-                    )
+                elif "'" in word or "’" in word:
+                    lengths = starts.get(_POSSESSIVE.sub("", word))
+                elif word.endswith("."):
+                    lengths = starts.get(word[:-1])
                 if lengths is None:
                     i += 1
                     continue
             for n in sorted(lengths, reverse=True):
-                if i + n > len(tokens):
+                if i + n > len(words):
                     continue
-                span = tokens[i : i + n]
-                if any(text[a.end() : b.start()].strip() for a, b in itertools.pairwise(span)):
+                if n > 1 and not all(joined[i : i + n - 1]):
                     continue  # a phrase never spans punctuation
-                alias = self._lookup([m.group(0) for m in span])
+                alias = self._lookup(words[i : i + n])
                 if alias is None:
                     continue
                 if alias.kind == "country":

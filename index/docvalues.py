@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import array
 import contextlib
+import mmap
 import os
 import pickle
 from pathlib import Path
@@ -26,13 +27,21 @@ class DocValues:
     """Document numbers -> record ids, week (day ordinal) and facet bitsets of one generation."""
 
     def __init__(
-        self, generation: int, ids: list[str], weeks: array.array, live: int, facets: dict[str, dict[str, int]]
+        self,
+        generation: int,
+        ids: list[str],
+        weeks: array.array,
+        live: int,
+        facets: dict[str, dict[str, int]],
+        order: array.array,
     ) -> None:
         self.generation = generation
         self.ids = ids
         self.weeks = weeks
         self.live = live
         self.facets = facets
+        self.order = order  # live document numbers, newest week first (ties by id), undated last
+        self.dated_count = sum(1 for d in order if weeks[d])
 
     @classmethod
     def build(cls, reader: IndexReader, generation: int) -> DocValues:
@@ -54,7 +63,10 @@ class DocValues:
                     if mask:
                         values[term] = mask
             facets[field] = values
-        return cls(generation, ids, weeks, live, facets)
+        live_docs = [d for d in range(size) if live >> d & 1]
+        dated = sorted((d for d in live_docs if weeks[d]), key=lambda d: (-weeks[d], ids[d]))
+        order = array.array("l", dated + sorted((d for d in live_docs if not weeks[d]), key=lambda d: ids[d]))
+        return cls(generation, ids, weeks, live, facets, order)
 
     def save(self, folder: Path) -> None:
         """Write atomically (temp file, fsync, rename): a reader never sees half a file."""
@@ -62,7 +74,9 @@ class DocValues:
         tmp = target.with_suffix(".tmp")
         with tmp.open("wb") as fh:
             pickle.dump(
-                (self.generation, self.ids, self.weeks, self.live, self.facets), fh, protocol=pickle.HIGHEST_PROTOCOL
+                (self.generation, self.ids, self.weeks, self.live, self.facets, self.order),
+                fh,
+                protocol=pickle.HIGHEST_PROTOCOL,
             )
             fh.flush()
             os.fsync(fh.fileno())
@@ -112,3 +126,97 @@ def docnums_of(mask: int) -> list[int]:
                 if byte >> bit & 1:
                     out.append(base + bit)
     return out
+
+
+class TermSets:
+    """Which documents hold each frequent word, saved beside the index and read on demand.
+
+    Counting facets over all hits needs the full set of matching documents; Whoosh yields it
+    one document at a time in Python. For the words of most queries (those in many documents)
+    the set is written once, when the index is committed: dense ones as bitsets, sparse ones as
+    document-number arrays. A query then combines them with AND/OR/NOT on Python ints.
+    """
+
+    MIN_DF = 64
+
+    def __init__(self, folder: Path, generation: int) -> None:
+        self.path = folder / f"termsets-{generation}.bin"
+        self._table: dict[tuple[str, str], tuple[int, int, bool]] | None = None
+        self._data: bytes | None = None
+
+    @classmethod
+    def build(cls, reader: IndexReader, generation: int, folder: Path, fields: tuple[str, ...]) -> TermSets:
+        size = reader.doc_count_all()
+        table: dict[tuple[str, str], tuple[int, int, bool]] = {}
+        target = folder / f"termsets-{generation}.bin"
+        tmp = target.with_suffix(".tmp")
+        with tmp.open("wb") as fh:
+            for field in fields:
+                if field not in reader.indexed_field_names():
+                    continue
+                for term, info in reader.iter_field(field):
+                    if info.doc_frequency() < cls.MIN_DF:
+                        continue
+                    ids = reader.postings(field, term).all_ids()
+                    dense = info.doc_frequency() * 32 > size
+                    blob = (
+                        bits_of(ids, size).to_bytes((size >> 3) + 1, "little")
+                        if dense
+                        else array.array("I", ids).tobytes()
+                    )
+                    table[(field, term if isinstance(term, str) else term.decode("utf-8"))] = (
+                        fh.tell(),
+                        len(blob),
+                        dense,
+                    )
+                    fh.write(blob)
+            index = pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.write(index)
+            fh.write(len(index).to_bytes(8, "little"))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+        for old in folder.glob("termsets-*.bin"):
+            if old != target:
+                old.unlink(missing_ok=True)
+        return cls(folder, generation)
+
+    def _load(self) -> None:
+        if self._table is not None:
+            return
+        self._table, self._data = {}, b""
+        try:
+            with self.path.open("rb") as fh:
+                data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):
+            return  # missing or empty: every word falls back to Whoosh's own matching
+        length = int.from_bytes(data[-8:], "little") if len(data) >= 8 else -1
+        if length < 0 or length > len(data) - 8:
+            data.close()
+            return
+        try:
+            self._table = pickle.loads(data[len(data) - 8 - length : len(data) - 8])
+        except (pickle.UnpicklingError, EOFError, ValueError):
+            data.close()
+            return
+        self._data = data
+
+    def close(self) -> None:
+        if isinstance(self._data, mmap.mmap):
+            self._data.close()
+        self._table, self._data = None, None
+
+    def get(self, field: str, term: str, size: int) -> int | None:
+        """The bitset of documents holding ``term``, or None when it is not saved (rare or unknown)."""
+        self._load()
+        assert self._table is not None and self._data is not None
+        found = self._table.get((field, term))
+        if found is None:
+            return None
+        offset, length, dense = found
+        blob = self._data[offset : offset + length]
+        if dense:
+            return int.from_bytes(blob, "little")
+        ids = array.array("I")
+        ids.frombytes(blob)
+        return bits_of(ids, size)

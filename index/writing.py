@@ -27,8 +27,8 @@ from whoosh.index import LockError
 
 from crawler.config import Settings
 from crawler.errors import IndexDamaged, IndexLocked, IndexMissing
-from index.docvalues import DocValues
-from index.schema import SCHEMA_VERSION, document, schema
+from index.docvalues import DocValues, TermSets
+from index.schema import SCHEMA_VERSION, TEXT_FIELDS, document, schema
 from index.store import RecordStore
 
 LINK = "index"  # <data>/index -> index-<n>, swapped atomically by a rebuild
@@ -88,6 +88,7 @@ def _feed(folder: Path, store: RecordStore, since: int, lock_timeout: float, mem
     """Write the store's records after ``since`` into the index at ``folder``; returns how many."""
     ix = whoosh_index.open_dir(str(folder))
     records, newest = store.changed_since(since)
+    fresh = ix.doc_count_all() == 0  # nothing to replace: add without looking up old copies
     for start in range(0, len(records), BATCH) or [0]:
         batch = records[start : start + BATCH]
         try:
@@ -95,14 +96,16 @@ def _feed(folder: Path, store: RecordStore, since: int, lock_timeout: float, mem
         except LockError:
             raise IndexLocked(f"the index at {folder} stayed locked for {lock_timeout:g} s") from None
         try:
+            add = writer.add_document if fresh else writer.update_document
             for record in batch:
-                writer.update_document(**document(record))
+                add(**document(record))
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
     with ix.searcher() as searcher:
         DocValues.build(searcher.reader(), ix.latest_generation()).save(folder)
+        TermSets.build(searcher.reader(), ix.latest_generation(), folder, TEXT_FIELDS)
     _write_meta(folder, {"schema_version": SCHEMA_VERSION, "seq": newest})
     ix.close()
     return len(records)

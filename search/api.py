@@ -20,19 +20,19 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from whoosh import qparser
+from whoosh import qparser, scoring
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from crawler.config import Settings, load
 from crawler.errors import IndexDamaged, QueryError, RecordNotFound, SitrepError
 from crawler.record import Record
-from index.docvalues import DocValues, bits_of, docnums_of
-from index.schema import TEXT_FIELDS, russian_analyzer, schema
+from index.docvalues import DocValues, TermSets, bits_of, docnums_of
+from index.schema import TEXT_FIELDS, russian_analyzer, schema, text_field
 from index.store import RecordStore
 from index.writing import open_index, quiet_collect
 from search import facets as facet_math
-from search.highlight import Snippet, snippet
+from search.highlight import Snippet, snippet, stemmer_of
 from search.query import Filters, Vocabulary, keyword_filters, split_query
 from search.results import FacetCount, Hit, Results, Stats, Timeline
 
@@ -85,8 +85,11 @@ class Archive:
             self.store = RecordStore(settings.data_dir, settings.site, create=False)
             with warnings.catch_warnings():  # Whoosh retries a damaged segment and leaks its file
                 warnings.simplefilter("ignore", ResourceWarning)
-                self.searcher: Searcher = self.ix.searcher()
+                # TF-IDF: BM25's per-document length lookups double the cost of ranking in Whoosh,
+                # and these weekly notes are all of about one length
+                self.searcher: Searcher = self.ix.searcher(weighting=scoring.TF_IDF())
                 self.docvalues = DocValues.for_index(self.ix, self.searcher.reader())
+                self.termsets = TermSets(Path(self.ix.storage.folder), self.ix.latest_generation())
         except BaseException:
             if hasattr(self, "store"):
                 self.store.close()
@@ -94,8 +97,7 @@ class Archive:
             raise
         self.vocab = Vocabulary(settings.site)
         self._parser = qparser.MultifieldParser(list(TEXT_FIELDS), self.ix.schema)
-        self._english = schema()["body_en"].analyzer
-        self._russian = russian_analyzer()
+        self._stems = {"en": stemmer_of(schema()["text_en"].analyzer), "ru": stemmer_of(russian_analyzer())}
 
     @classmethod
     def open(cls, data_dir: str | Path | None = None, settings: Settings | None = None) -> Archive:
@@ -113,9 +115,10 @@ class Archive:
         """Close the index and the store. Whoosh maps segment files into memory and its readers
         keep views of them, so the references are dropped too: that is what frees the files."""
         self.searcher.close()
+        self.termsets.close()
         self.store.close()
         self.ix.close()
-        del self.searcher, self.ix, self.docvalues
+        del self.searcher, self.ix, self.docvalues, self.termsets
 
     def __enter__(self) -> Archive:
         return self
@@ -139,9 +142,34 @@ class Archive:
 
     def _matching(self, q: wq.Query | None, filters: Filters) -> int:
         mask = facet_math.filter_mask(self.docvalues, filters)
-        if q is None:
+        if q is None or not mask:
             return mask
-        return bits_of(self.searcher.docs_for_query(q), len(self.docvalues.ids)) & mask
+        return self._docs(q) & mask
+
+    def _docs(self, q: wq.Query) -> int:
+        """All documents matching ``q`` as a bitset: saved word sets combined where the query is
+        words joined by AND/OR/NOT, Whoosh's own matching for phrases, wildcards and rare words."""
+        size = len(self.docvalues.ids)
+        if isinstance(q, wq.Term) and q.fieldname in TEXT_FIELDS:
+            text = q.text.decode("utf-8") if isinstance(q.text, bytes) else q.text
+            found = self.termsets.get(q.fieldname, text, size)
+            if found is not None:
+                return found & self.docvalues.live
+        elif isinstance(q, wq.And):
+            mask = self.docvalues.live
+            for sub in q.subqueries:
+                mask &= self._docs(sub)
+            return mask
+        elif isinstance(q, wq.Or) and not isinstance(q, wq.DisjunctionMax):
+            mask = 0
+            for sub in q.subqueries:
+                mask |= self._docs(sub)
+            return mask
+        elif isinstance(q, wq.Not):
+            return self.docvalues.live & ~self._docs(q.query)
+        elif isinstance(q, wq.AndNot):
+            return self._docs(q.a) & ~self._docs(q.b)
+        return bits_of(self.searcher.docs_for_query(q), size) & self.docvalues.live
 
     @_guarded
     def search(
@@ -191,7 +219,8 @@ class Archive:
         )
         hits_mask = self._matching(q, filters)
         total = hits_mask.bit_count()
-        ranked = self._rank(q, hits_mask, sort, page * per_page)
+        narrowed = facet_math.filter_mask(self.docvalues, filters) != self.docvalues.live
+        ranked = self._rank(q, hits_mask, sort, page * per_page, narrowed)
         chosen = ranked[(page - 1) * per_page : page * per_page]
         records = self.store.get_many(self.docvalues.ids[d] for d, _ in chosen)
         terms = self._terms(q)
@@ -214,11 +243,15 @@ class Archive:
             (time.perf_counter() - started) * 1000,
         )
 
-    def _rank(self, q: wq.Query | None, hits_mask: int, sort: str, needed: int) -> list[tuple[int, float | None]]:
+    def _rank(
+        self, q: wq.Query | None, hits_mask: int, sort: str, needed: int, narrowed: bool
+    ) -> list[tuple[int, float | None]]:
+        """Document numbers (and scores) of the first ``needed`` hits in the order asked for."""
         if q is None or sort != "relevance":
-            order = facet_math.by_week(self.docvalues, hits_mask, newest_first=sort != "oldest")
+            order = facet_math.by_week(self.docvalues, hits_mask, newest_first=sort != "oldest", needed=needed)
             return [(d, None) for d in order[:needed]]
-        results = self.searcher.search(q, limit=needed, filter=set(docnums_of(hits_mask)))
+        # without filters Whoosh ranks the query alone and can skip what cannot reach the top
+        results = self.searcher.search(q, limit=needed, filter=set(docnums_of(hits_mask)) if narrowed else None)
         return [(hit.docnum, round(float(hit.score), 4)) for hit in results]
 
     def _terms(self, q: wq.Query | None) -> dict[str, set[str]]:
@@ -231,11 +264,9 @@ class Archive:
         return out
 
     def _snippets(self, record: Record, terms: dict[str, set[str]]) -> tuple[Snippet, ...]:
-        cyrillic = record.lang in ("ru", "be")
-        analyzer = self._russian if cyrillic else self._english
-        words = terms["ru" if cyrillic else "en"]
+        script = "ru" if record.lang in ("ru", "be") else "en"
         width = self.settings.search.snippet_chars
-        found = snippet(" ".join([record.lead, *record.body]), words, analyzer, width)
+        found = snippet(" ".join([record.lead, *record.body]), terms[script], self._stems[script], width)
         if found:
             return (found,)
         lead = record.lead if len(record.lead) <= width else record.lead[: record.lead.rfind(" ", 0, width)] + "…"
@@ -250,7 +281,7 @@ class Archive:
             word = m.group(0)
             if word in ("AND", "OR", "NOT", "TO") or any(c.isdigit() for c in word):
                 return word
-            field = "body_ru" if _CYRILLIC.search(word) else "body_en"
+            field = "text_ru" if _CYRILLIC.search(word) else "text_en"
             lower = word.lower()
             if self.searcher.suggest(field, lower, limit=1, maxdist=0) == [lower]:
                 return word
@@ -285,7 +316,7 @@ class Archive:
             docnum = self.docvalues.ids.index(record_id)
         except ValueError:
             raise RecordNotFound(f"record {record_id!r} is not in the index yet", "run `sitrep index`") from None
-        field = "body_ru" if record.lang in ("ru", "be") else "body_en"
+        field = text_field(record)
         found = self.searcher.more_like(
             docnum, field, text=" ".join([record.title, record.lead, *record.body]), top=limit + 1
         )

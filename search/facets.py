@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable
 
-from index.docvalues import DocValues, docnums_of
+from index.docvalues import DocValues, bits_of, docnums_of
 from search.query import Filters
 
 # the API's facet names -> the index's facet fields
@@ -52,14 +53,23 @@ def filter_mask(dv: DocValues, f: Filters) -> int:
 
 
 def date_mask(dv: DocValues, since: dt.date | None, until: dt.date | None) -> int:
-    """Documents whose week starts within [since, until]; undated documents never match."""
-    low = since.toordinal() if since and since != dt.date.min else 1
-    high = until.toordinal() if until and until != dt.date.max else 10**7
-    buf = bytearray((len(dv.weeks) >> 3) + 1)
-    for d, w in enumerate(dv.weeks):
-        if w and low <= w <= high:
-            buf[d >> 3] |= 1 << (d & 7)
-    return int.from_bytes(buf, "little")
+    """Documents whose week starts within [since, until]; undated documents never match.
+
+    Whole months come from the month bitsets; only the days of a month cut by the range are
+    checked one document at a time.
+    """
+    low = since if since and since != dt.date.min else dt.date(1, 1, 1)
+    high = until if until and until != dt.date.max else dt.date(9999, 12, 31)
+    mask = 0
+    for month, bits in dv.facets.get("month", {}).items():
+        first = dt.date(int(month[:4]), int(month[5:7]), 1)
+        last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        if first >= low and last <= high:
+            mask |= bits
+        elif first <= high and last >= low:  # a month the range cuts: check its documents
+            lo, hi = low.toordinal(), high.toordinal()
+            mask |= bits_of((d for d in docnums_of(bits) if lo <= dv.weeks[d] <= hi), len(dv.weeks))
+    return mask
 
 
 def counts(dv: DocValues, hits: int, names: Iterable[str]) -> dict[str, list[tuple[str, int]]]:
@@ -76,8 +86,23 @@ def counts(dv: DocValues, hits: int, names: Iterable[str]) -> dict[str, list[tup
     return out
 
 
-def by_week(dv: DocValues, hits: int, newest_first: bool) -> list[int]:
-    """Hit document numbers ordered by week (undated last), then by record id for stability."""
-    docs = docnums_of(hits)
-    dated = sorted((d for d in docs if dv.weeks[d]), key=lambda d: (dv.weeks[d], dv.ids[d]), reverse=newest_first)
-    return dated + sorted((d for d in docs if not dv.weeks[d]), key=lambda d: dv.ids[d])
+def by_week(dv: DocValues, hits: int, newest_first: bool, needed: int) -> list[int]:
+    """The first ``needed`` hits by week, undated last: newest first (ties by id) or the reverse.
+
+    Walks the saved newest-first order and keeps the hits, so a page of a broad query costs a
+    few hundred steps, not a sort of every hit.
+    """
+    flags = hits.to_bytes((len(dv.ids) >> 3) + 1, "little")
+    dated = dv.order[: dv.dated_count]
+    undated = dv.order[dv.dated_count :]
+    return list(_take(itertools.chain(dated if newest_first else reversed(dated), undated), flags, needed))
+
+
+def _take(order: Iterable[int], flags: bytes, needed: int) -> Iterable[int]:
+    taken = 0
+    for d in order:
+        if flags[d >> 3] >> (d & 7) & 1:
+            yield d
+            taken += 1
+            if taken >= needed:
+                return

@@ -1,14 +1,20 @@
 """Snippets: the part of a text where the query's words are densest, with their places marked.
 
 Structured (text plus character spans), so the terminal colours them, JSON clients mark them
-as they like, and nothing has to be unescaped.
+as they like, and nothing has to be unescaped. Words are found the way the index found them:
+the same tokens, lower-cased and stemmed with the field's own stemmer (cached per word).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
+import re
+from collections.abc import Callable
 
-from whoosh.analysis import Analyzer
+from whoosh.analysis import Analyzer, StemFilter
+
+_WORD = re.compile(r"\w+(?:\.?\w+)*")  # the tokens of Whoosh's RegexTokenizer
 
 
 @dataclasses.dataclass(frozen=True)
@@ -27,13 +33,17 @@ class Snippet:
         return "".join(out) + self.text[last:]
 
 
-def snippet(text: str, terms: set[str], analyzer: Analyzer, width: int) -> Snippet | None:
+def stemmer_of(analyzer: Analyzer) -> Callable[[str], str]:
+    """The analyzer's stemming function, cached per word."""
+    stem = next((f.stemfn for f in getattr(analyzer, "items", []) if isinstance(f, StemFilter)), lambda w: w)
+    return functools.lru_cache(maxsize=200_000)(stem)
+
+
+def snippet(text: str, terms: set[str], stem: Callable[[str], str], width: int) -> Snippet | None:
     """The window of about ``width`` characters with the most query terms, or None without any."""
     if not terms or not text:
         return None
-    spans = [
-        (t.startchar, t.endchar) for t in analyzer(text, chars=True, mode="index", removestops=False) if t.text in terms
-    ]
+    spans = [m.span() for m in _WORD.finditer(text) if stem(m.group(0).lower()) in terms]
     if not spans:
         return None
     best, best_count = spans[0][0], 0

@@ -118,14 +118,16 @@ class Page:
         return [self.labels, *(t for t in self.site.labels.values() if t is not self.labels)]
 
 
-def _links(tag: Tag, base: str) -> list[tuple[str, str]]:
-    anchors = [tag] if tag.name == "a" else []
-    anchors += tag.find_all("a", href=True)
-    return [(urljoin(base, a["href"]), normalise_text(a.get_text(" "))) for a in anchors if a.get("href")]
-
-
-def _has_block(tag: Tag) -> bool:
-    return tag.find(BLOCK_TAGS) is not None
+def _inline_parts(tag: Tag, base: str) -> tuple[bool, list[tuple[str, str]]]:
+    """One pass over an inline element: does it hold a block element, and which links."""
+    links = []
+    for node in (tag, *tag.descendants):
+        if isinstance(node, Tag):
+            if node.name in BLOCK_TAGS:
+                return True, []
+            if node.name == "a" and node.get("href"):
+                links.append((urljoin(base, str(node["href"])), normalise_text(node.get_text(" "))))
+    return False, links
 
 
 def _walk(el: Tag, base: str, out: list[Block]) -> None:
@@ -140,23 +142,35 @@ def _walk(el: Tag, base: str, out: list[Block]) -> None:
         links.clear()
 
     for child in el.children:
-        if isinstance(child, Comment):
-            continue
         if isinstance(child, NavigableString):
-            text.append(str(child))
-        elif isinstance(child, Tag):
-            name = child.name
-            if name in SKIP_TAGS:
-                continue
-            if name == "br":
-                flush()
-            elif name in BLOCK_TAGS or _has_block(child):
-                flush()
-                _walk(child, base, out)
-            else:
-                text.append(child.get_text(" "))
-                links.extend(_links(child, base))
+            if not isinstance(child, Comment):
+                text.append(str(child))
+            continue
+        if not isinstance(child, Tag):
+            continue
+        name = child.name
+        if name in SKIP_TAGS:
+            continue
+        if name == "br":
+            flush()
+            continue
+        if name in BLOCK_TAGS:
+            flush()
+            _walk(child, base, out)
+            continue
+        has_block, inline_links = _inline_parts(child, base)
+        if has_block:
+            flush()
+            _walk(child, base, out)
+        else:
+            text.append(child.get_text(" "))
+            links.extend(inline_links)
     flush()
+
+
+# Chrome that never holds article text, cut before BeautifulSoup sees it: real pages are mostly
+# this (~30 KB of scripts, styles and icons around a few KB of text).
+_CHROME = re.compile(r"<(script|style|svg|noscript|template|iframe)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.S | re.I)
 
 
 def read_page(url: str, html: str | bytes, site: Site) -> Page:
@@ -168,7 +182,7 @@ def read_page(url: str, html: str | bytes, site: Site) -> Page:
     if "\x00" in html[:4096] or "<" not in html[:4096]:
         raise ParseError(url, "html", "not an HTML page (binary or plain text)")
     try:
-        soup = BeautifulSoup(html, "lxml")
+        soup = BeautifulSoup(_CHROME.sub(" ", html), "lxml")
     except Exception as exc:  # lxml refuses some garbage outright; that is a parse failure, not a crash
         raise ParseError(url, "html", f"unreadable HTML ({type(exc).__name__})") from None
     body = soup.body or soup

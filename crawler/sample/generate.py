@@ -214,19 +214,24 @@ def _place(rng: random.Random, a: Article, site: Site, slugs: set[tuple[str, str
 # --- rendering ---------------------------------------------------------------------------
 
 
-def chrome(site: Site, lang: str) -> render.Chrome:
+def chrome(site: Site, lang: str, pad_kb: int = 0) -> render.Chrome:
     prefix = site.lang_prefixes.get(lang, "/")
     root = f"https://{PRO}{prefix}analytics/" if lang != "en" else f"https://{PRO}/analytics/"
     topics = [(site.topic_label(t, lang) or t, f"{root}{t}/" if lang == "en" else root) for t in CURRENT_TOPICS]
-    return render.Chrome(lang=lang, labels=site.labels[lang], topics=topics, listing_root=root)
+    return render.Chrome(lang=lang, labels=site.labels[lang], topics=topics, listing_root=root, pad_kb=pad_kb)
 
 
 def page_html(
-    a: Article, page: Page, site: Site, markup: str | None = None, similar: list[tuple[str, str, str]] | None = None
+    a: Article,
+    page: Page,
+    site: Site,
+    markup: str | None = None,
+    similar: list[tuple[str, str, str]] | None = None,
+    pad_kb: int = 0,
 ) -> str:
     """One page of an article in its markup (or the one asked for)."""
     markup = markup or page.markup
-    c = chrome(site, a.lang)
+    c = chrome(site, a.lang, pad_kb)
     paragraphs = ([f"By {a.author}"] if a.by_line else []) + a.paragraphs
     if page.kind == "old":
         verdict = a.verdict if a.trend == "unchanged" and a.n % 5 < 2 else None
@@ -376,8 +381,12 @@ def _listing_pages(
     return len(chunks)
 
 
-def generate(out: str | Path, count: int = 500, seed: int = 20161128) -> dict[str, Any]:
-    """Write the sample archive to ``out`` and return its manifest."""
+def generate(out: str | Path, count: int = 500, seed: int = 20161128, page_kb: int = 0) -> dict[str, Any]:
+    """Write the sample archive to ``out`` and return its manifest.
+
+    ``page_kb`` adds that much theme weight (styles, scripts, icons) to every page, as the real
+    site's ~30 KB pages carry; the benchmarks use it, the default sample stays small.
+    """
     out = Path(out)
     root = out / "site"
     site = load(path=None, environ={}).sites["belarusinfocus"]
@@ -406,7 +415,7 @@ def generate(out: str | Path, count: int = 500, seed: int = 20161128) -> dict[st
             if p.kind == "old":
                 others = [x for x in by_section[p.path.split("/")[1]] if x[0] is not a][:3]
                 similar = [(o.title, op.path, render.stamp_text(o.stamp)) for o, op in others]
-            _write(root, p.host, p.path, page_html(a, p, site, similar=similar))
+            _write(root, p.host, p.path, page_html(a, p, site, similar=similar, pad_kb=page_kb))
             pages_written += 1
     for a in articles:  # the "All trends" listing of the current site
         for p in a.pages:

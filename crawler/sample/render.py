@@ -82,6 +82,24 @@ class Chrome:
     labels: Labels
     topics: list[tuple[str, str]]  # (label, listing href)
     listing_root: str
+    pad_kb: int = 0  # theme scripts, styles and icons around the text, as on the real site (~30 KB pages)
+
+
+def _padding(kb: int) -> tuple[str, str]:
+    """Deterministic theme weight: a stylesheet and a script config in <head>, an icon sprite in <body>."""
+    if kb <= 0:
+        return "", ""
+    rules = "".join(
+        f".block-{i}{{margin:{i % 7}px;padding:{i % 5}px;color:#{i * 9973 % 0xFFFFFF:06x}}}" for i in range(kb * 12)
+    )
+    config = ",".join(f'"k{i}":"{"v" * (i % 13)}"' for i in range(kb * 12))
+    icons = "".join(
+        f'<symbol id="i{i}" viewBox="0 0 24 24"><path d="M{i % 24} 0L24 {i % 24}Z"/></symbol>' for i in range(kb * 4)
+    )
+    return (
+        f"<style>{rules}</style><script>window.__theme={{{config}}};</script>",
+        f'<svg style="display:none">{icons}</svg>',
+    )
 
 
 def _menu(c: Chrome, markup: str) -> str:
@@ -118,7 +136,9 @@ def _tail(c: Chrome, markup: str) -> str:
 
 
 def _page(c: Chrome, markup: str, title: str, main: str) -> str:
-    head = f'<meta charset="utf-8"><title>{escape(title)} – Belarus in Focus</title>'
+    head_pad, body_pad = _padding(c.pad_kb)
+    head = f'<meta charset="utf-8"><title>{escape(title)} – Belarus in Focus</title>{head_pad}'
+    main = body_pad + main
     if markup == "wp":
         head += (
             f'<meta property="og:title" content="{escape(title)}"><link rel="stylesheet" href="/wp-content/theme.css">'
