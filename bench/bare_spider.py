@@ -15,6 +15,9 @@ from pathlib import Path
 import scrapy
 from scrapy.crawler import CrawlerProcess
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from crawler import settings as crawler_settings
+
 
 class Bare(scrapy.Spider):
     name = "bare"
@@ -45,7 +48,7 @@ def main() -> None:
             "CONCURRENT_REQUESTS": max(8, concurrency * 2),
             "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
             "DOWNLOAD_DELAY": 0,
-            "DNS_RESOLVER": "crawler.resolver.MappedResolver",
+            **{k: v for k, v in vars(crawler_settings).items() if k.endswith("DNS_RESOLVER")},
         }
     )
     crawler = process.create_crawler(Bare)

@@ -53,10 +53,9 @@ class Record:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; ``Record.from_dict`` gives back an equal record."""
-        out = dataclasses.asdict(self)
-        for name, value in out.items():
-            if isinstance(value, tuple):
-                out[name] = [list(v) if isinstance(v, tuple) else v for v in value]
+        out = {name: getattr(self, name) for name in _FIELDS}  # asdict() deep-copies: needless here
+        for name in _TUPLES:
+            out[name] = list(out[name])
         out["country_counts"] = dict(self.country_counts)
         return out
 
@@ -90,7 +89,11 @@ class Record:
 
 
 def field_names() -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(Record))
+    return _FIELDS
+
+
+_FIELDS = tuple(f.name for f in dataclasses.fields(Record))
+_TUPLES = ("urls", "body", "captions", "countries", "orgs")
 
 
 _SPACE = re.compile(r"\s+")

@@ -4,6 +4,8 @@
 ``scrapy crawl situation`` and Scrapyd use when run without sitrep's command line.
 """
 
+from scrapy.settings import default_settings as _scrapy_defaults
+
 BOT_NAME = "sitrep"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -12,7 +14,6 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0
-RANDOMIZE_DOWNLOAD_DELAY = True
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
@@ -30,7 +31,12 @@ MEMUSAGE_CHECK_INTERVAL_SECONDS = 5.0
 CLOSESPIDER_TIMEOUT = 3600
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
-DNS_RESOLVER = "crawler.resolver.MappedResolver"
+# Scrapy 2.19 renamed two settings; use the name this Scrapy knows, so no deprecation warning
+if hasattr(_scrapy_defaults, "TWISTED_DNS_RESOLVER"):
+    TWISTED_DNS_RESOLVER = "crawler.resolver.MappedResolver"
+else:
+    DNS_RESOLVER = "crawler.resolver.MappedResolver"
+JITTER = "DOWNLOAD_DELAY_JITTER" if hasattr(_scrapy_defaults, "DOWNLOAD_DELAY_JITTER") else "RANDOMIZE_DOWNLOAD_DELAY"
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,

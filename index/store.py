@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,7 @@ class RecordStore:
         self.db.executescript(SCHEMA)
 
     def close(self) -> None:
+        self.flush()
         self.db.close()
 
     def __enter__(self) -> RecordStore:
@@ -83,6 +85,20 @@ class RecordStore:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All or nothing. Inside a group commit (``grouped``) this is a savepoint: a failing
+        page rolls back alone, and its work reaches the disk with the group."""
+        if self._group_deadline is not None:
+            self._open_group()
+            self.db.execute("SAVEPOINT one")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute("ROLLBACK TO one")
+                self.db.execute("RELEASE one")
+                raise
+            self.db.execute("RELEASE one")
+            self._maybe_commit()
+            return
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
@@ -90,6 +106,49 @@ class RecordStore:
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
+
+    # --- group commit ------------------------------------------------------------------------
+
+    _group_deadline: float | None = None
+    _group_seconds = 0.5
+
+    @contextlib.contextmanager
+    def grouped(self, seconds: float = 0.5) -> Iterator[None]:
+        """Commit (and fsync) at most every ``seconds`` instead of after every write.
+
+        For a crawl: a page costs one fsync less than three. A crash loses at most the last
+        group, and a re-run fetches those pages again since nothing of them is stored.
+        """
+        self._group_seconds = seconds
+        self._group_deadline = time.monotonic() + seconds
+        try:
+            yield
+        finally:
+            self.flush()
+            self._group_deadline = None
+
+    def _open_group(self) -> None:
+        if not self.db.in_transaction:
+            self.db.execute("BEGIN IMMEDIATE")
+
+    def _maybe_commit(self) -> None:
+        if self._group_deadline is not None and time.monotonic() >= self._group_deadline:
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit the open group, if any."""
+        if self.db.in_transaction:
+            self.db.execute("COMMIT")
+        if self._group_deadline is not None:
+            self._group_deadline = time.monotonic() + self._group_seconds
+
+    def _write(self, sql: str, args: tuple[object, ...]) -> None:
+        if self._group_deadline is not None:
+            self._open_group()
+            self.db.execute(sql, args)
+            self._maybe_commit()
+        else:
+            self.db.execute(sql, args)
 
     # --- pages and records ---------------------------------------------------------------
 
@@ -155,46 +214,45 @@ class RecordStore:
         ]
         pages = [p if p.id == record_id else _with_id(p, record_id) for p in pages]
         record = assemble(pages, self._hints_for({u for p in pages for u in p.urls}), self.site)
+        text = record.to_json()
         old = self.db.execute("SELECT content_hash, version FROM records WHERE id = ?", (record_id,)).fetchone()
         seq = self._next_seq()
         stamp = now()
         if old is None:
             self.db.execute(
                 "INSERT INTO records VALUES (?, ?, ?, 1, ?, ?)",
-                (record_id, record.to_json(), record.content_hash, stamp, seq),
+                (record_id, text, record.content_hash, stamp, seq),
             )
             self.db.execute(
                 "INSERT INTO history VALUES (?, 1, ?, ?, ?, ?)",
-                (record_id, record.content_hash, record.to_json(), stamp, run_id),
+                (record_id, record.content_hash, text, stamp, run_id),
             )
             return "new"
         if old[0] == record.content_hash:
-            urls_changed = (
-                self.db.execute("SELECT json FROM records WHERE id = ?", (record_id,)).fetchone()[0] != record.to_json()
-            )
+            urls_changed = self.db.execute("SELECT json FROM records WHERE id = ?", (record_id,)).fetchone()[0] != text
             if urls_changed:  # same text, one more URL: keep the version, refresh the aliases
-                self.db.execute("UPDATE records SET json = ?, seq = ? WHERE id = ?", (record.to_json(), seq, record_id))
+                self.db.execute("UPDATE records SET json = ?, seq = ? WHERE id = ?", (text, seq, record_id))
             return "unchanged"
         row = self.db.execute("SELECT run_id FROM history WHERE id = ? AND version = ?", (record_id, old[1])).fetchone()
         if run_id is not None and row and row[0] == run_id:
             # more pages of a text first seen in this very run: one version, completed as pages arrive
             self.db.execute(
                 "UPDATE records SET json = ?, content_hash = ?, updated_at = ?, seq = ? WHERE id = ?",
-                (record.to_json(), record.content_hash, stamp, seq, record_id),
+                (text, record.content_hash, stamp, seq, record_id),
             )
             self.db.execute(
                 "UPDATE history SET json = ?, content_hash = ? WHERE id = ? AND version = ?",
-                (record.to_json(), record.content_hash, record_id, old[1]),
+                (text, record.content_hash, record_id, old[1]),
             )
             return "completed"
         version = old[1] + 1
         self.db.execute(
             "UPDATE records SET json = ?, content_hash = ?, version = ?, updated_at = ?, seq = ? WHERE id = ?",
-            (record.to_json(), record.content_hash, version, stamp, seq, record_id),
+            (text, record.content_hash, version, stamp, seq, record_id),
         )
         self.db.execute(
             "INSERT INTO history VALUES (?, ?, ?, ?, ?, ?)",
-            (record_id, version, record.content_hash, record.to_json(), stamp, run_id),
+            (record_id, version, record.content_hash, text, stamp, run_id),
         )
         return "changed"
 
@@ -239,7 +297,7 @@ class RecordStore:
     def add_capture(
         self, url: str, fetched_at: str, status: int, warc: str, offset: int, length: int, kind: str, run_id: int | None
     ) -> None:
-        self.db.execute(
+        self._write(
             "INSERT INTO captures VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (url, fetched_at, status, warc, offset, length, kind, run_id),
         )
@@ -276,7 +334,7 @@ class RecordStore:
         ]
 
     def log(self, run_id: int, url: str, outcome: str, reason: str = "") -> None:
-        self.db.execute("INSERT OR REPLACE INTO ledger VALUES (?, ?, ?, ?)", (run_id, url, outcome, reason))
+        self._write("INSERT OR REPLACE INTO ledger VALUES (?, ?, ?, ?)", (run_id, url, outcome, reason))
 
     def ledger(self, run_id: int) -> list[tuple[str, str, str]]:
         return self.db.execute(
