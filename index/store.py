@@ -278,10 +278,19 @@ class RecordStore:
         for (text,) in self.db.execute("SELECT json FROM records ORDER BY id"):
             yield Record.from_json(text)
 
-    def changed_since(self, seq: int) -> tuple[list[Record], int]:
-        """Records written after ``seq`` and the newest seq: what the index has not seen yet."""
-        rows = self.db.execute("SELECT json, seq FROM records WHERE seq > ? ORDER BY seq", (seq,)).fetchall()
-        return [Record.from_json(r[0]) for r in rows], max([seq, *(r[1] for r in rows)])
+    def changed_since(self, seq: int, chunk: int = 2000) -> Iterator[tuple[list[Record], int]]:
+        """Records written after ``seq``, oldest first, ``chunk`` at a time with the newest seq so
+        far: what the index has not seen yet, streamed so 100k records never sit in memory at once.
+        Stops at the newest record that existed when it started."""
+        last = int(self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM records").fetchone()[0])
+        while seq < last:
+            rows = self.db.execute(
+                "SELECT json, seq FROM records WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?", (seq, last, chunk)
+            ).fetchall()
+            if not rows:
+                return
+            seq = rows[-1][1]
+            yield [Record.from_json(r[0]) for r in rows], seq
 
     def count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM records").fetchone()[0])
