@@ -153,7 +153,14 @@ def crawl(settings_path: Path) -> dict[str, object]:
     report = run_crawl(settings, update_index=False)
     seconds = time.perf_counter() - started
     pages = report.counts.get("fetched", 0)
-    return {"pages": pages, "seconds": seconds, "rate": pages / seconds, "rss_mb": rss_mb(), "status": report.status}
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the parsing worker
+    return {
+        "pages": pages,
+        "seconds": seconds,
+        "rate": pages / seconds,
+        "rss_mb": rss_mb() + workers,
+        "status": report.status,
+    }
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ other web-archive tools (pywb, warcio index) read the files as they are.
 
 from __future__ import annotations
 
+import gzip
 import io
 from pathlib import Path
 
@@ -21,24 +22,31 @@ class WarcArchive:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.name = f"{name}.warc.gz"
         self.fh = (self.folder / self.name).open("ab")
-        self.writer = WARCWriter(self.fh, gzip=True)
 
     def write(
         self, url: str, status: int, reason: str, headers: list[tuple[str, str]], body: bytes, fetched_at: str
     ) -> tuple[int, int]:
-        """Append one response record; returns its (offset, length) in the file."""
-        offset = self.fh.tell()
+        """Append one response record (its own gzip member); returns its (offset, length) in the file.
+
+        Compressed at level 1: warcio's level 9 cost the crawl's thread 0.5 ms a page for a few
+        per cent of disk.
+        """
+        buffer = io.BytesIO()
+        writer = WARCWriter(buffer, gzip=False)
         http_headers = StatusAndHeaders(f"{status} {reason or 'OK'}", headers, protocol="HTTP/1.1")
-        record = self.writer.create_warc_record(
+        record = writer.create_warc_record(
             url,
             "response",
             payload=io.BytesIO(body),
             http_headers=http_headers,
             warc_headers_dict={"WARC-Date": fetched_at},
         )
-        self.writer.write_record(record)
+        writer.write_record(record)
+        member = gzip.compress(buffer.getvalue(), compresslevel=1)
+        offset = self.fh.tell()
+        self.fh.write(member)
         self.fh.flush()
-        return offset, self.fh.tell() - offset
+        return offset, len(member)
 
     def close(self) -> None:
         self.fh.close()

@@ -13,6 +13,9 @@ USER_AGENT = "sitrep/0.1 (+https://github.com/sitrep-archive/sitrep)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# Scrapy starts this many asyncio workers for every callback's output; ours yield one item or
+# a few dozen requests, and 100 workers per page cost more than parsing it (profiled)
+CONCURRENT_ITEMS = 8
 DOWNLOAD_DELAY = 1.0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0

@@ -13,6 +13,7 @@ import contextlib
 import mmap
 import os
 import pickle
+import secrets
 from pathlib import Path
 
 from whoosh.index import Index
@@ -71,7 +72,7 @@ class DocValues:
     def save(self, folder: Path) -> None:
         """Write atomically (temp file, fsync, rename): a reader never sees half a file."""
         target = folder / FILE.format(generation=self.generation)
-        tmp = target.with_suffix(".tmp")
+        tmp = private_tmp(target)
         with tmp.open("wb") as fh:
             pickle.dump(
                 (self.generation, self.ids, self.weeks, self.live, self.facets, self.order),
@@ -81,9 +82,7 @@ class DocValues:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
-        for old in folder.glob("docvalues-*.pickle"):
-            if old != target:
-                old.unlink(missing_ok=True)
+        remove_older(folder, "docvalues", ".pickle", self.generation)
 
     @classmethod
     def load(cls, folder: Path, generation: int) -> DocValues | None:
@@ -105,6 +104,19 @@ class DocValues:
             with contextlib.suppress(OSError):  # a read-only index still answers; it pays the build each time
                 found.save(folder)
         return found
+
+
+def private_tmp(target: Path) -> Path:
+    """A temporary name no other writer uses (two writers may save the same generation)."""
+    return target.with_name(f"{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+
+
+def remove_older(folder: Path, prefix: str, suffix: str, generation: int) -> None:
+    """Delete the files of older generations only: a concurrent writer may have saved a newer one."""
+    for old in folder.glob(f"{prefix}-*{suffix}"):
+        number = old.name[len(prefix) + 1 : -len(suffix)]
+        if number.isdigit() and int(number) < generation:
+            old.unlink(missing_ok=True)
 
 
 def bits_of(docnums, size: int) -> int:  # type: ignore[no-untyped-def]
@@ -149,7 +161,7 @@ class TermSets:
         size = reader.doc_count_all()
         table: dict[tuple[str, str], tuple[int, int, bool]] = {}
         target = folder / f"termsets-{generation}.bin"
-        tmp = target.with_suffix(".tmp")
+        tmp = private_tmp(target)
         with tmp.open("wb") as fh:
             for field in fields:
                 if field not in reader.indexed_field_names():
@@ -176,9 +188,7 @@ class TermSets:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
-        for old in folder.glob("termsets-*.bin"):
-            if old != target:
-                old.unlink(missing_ok=True)
+        remove_older(folder, "termsets", ".bin", generation)
         return cls(folder, generation)
 
     def _load(self) -> None:

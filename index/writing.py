@@ -29,7 +29,7 @@ from whoosh.index import LockError
 from crawler.config import Settings
 from crawler.errors import IndexDamaged, IndexLocked, IndexMissing
 from index.docvalues import FILE as FILE_OF_DOCVALUES
-from index.docvalues import DocValues, TermSets
+from index.docvalues import DocValues, TermSets, private_tmp
 from index.schema import SCHEMA_VERSION, TEXT_FIELDS, document, schema
 from index.store import RecordStore
 
@@ -57,7 +57,7 @@ def read_meta(folder: Path) -> dict[str, int]:
 
 
 def _write_meta(folder: Path, meta: dict[str, int]) -> None:
-    tmp = folder / (META + ".tmp")
+    tmp = private_tmp(folder / META)
     tmp.write_text(json.dumps(meta))
     os.replace(tmp, folder / META)
 
@@ -84,8 +84,7 @@ def _swap(data_dir: Path, folder: Path) -> None:
     closes them (POSIX).
     """
     link = index_dir(data_dir)
-    tmp = data_dir / (LINK + ".swap")
-    tmp.unlink(missing_ok=True)
+    tmp = private_tmp(data_dir / (LINK + ".swap"))
     os.symlink(folder.name, tmp)
     os.replace(tmp, link)
     for other in data_dir.glob("index-*"):
