@@ -24,6 +24,11 @@ from crawler.config import load
 
 
 def rss_mb() -> float:
+    """This process's peak RSS. VmHWM, not getrusage: ru_maxrss survives exec, so a stage
+    would report its parent's peak (the orchestrator's) whenever that was higher."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -153,7 +158,7 @@ def crawl(settings_path: Path) -> dict[str, object]:
     report = run_crawl(settings, update_index=False)
     seconds = time.perf_counter() - started
     pages = report.counts.get("fetched", 0)
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the parsing worker
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the parsing worker (an upper bound)
     return {
         "pages": pages,
         "seconds": seconds,

@@ -10,6 +10,7 @@ reaches the store: a record is written whole, in one transaction, or not at all.
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -25,6 +26,7 @@ from crawler.parsers import parse_article
 from crawler.parsers.common import decode
 from crawler.record import Record
 
+LOG = logging.getLogger("sitrep.crawl")
 _SITE: Site | None = None
 
 
@@ -72,6 +74,9 @@ class StorePipeline:
             state.parse_errors.append((item.url, f"{exc.field}: {exc.reason}"))
             state.outcome(item.ledger_url or item.url, "dropped", f"parse error: {exc.field}: {exc.reason}")
             raise DropItem(exc.one_line()) from None
+        if record.trend is None and record.trend_label:
+            state.counts["unknown_verdicts"] += 1  # a phrase the label table lacks: say so, never guess
+            LOG.warning("unknown verdict %r at %s: add it to the site's trends table", record.trend_label, item.url)
         record_id, outcome = state.store.add_page(record, state.run_id)
         state.known.add(record.urls[0])
         state.counts[outcome] += 1

@@ -38,6 +38,10 @@ def test_first_crawl_equals_the_ground_truth(crawled: Settings, truth: dict[str,
     assert set(got) == set(truth)
     assert [rid for rid in got if comparable(got[rid]) != comparable(truth[rid])] == []
     assert all(r.fetched_at for r in got.values())
+    with RecordStore(crawled.data_dir, crawled.site, create=False) as store:
+        counts = store.runs()[0]["counts"]
+    unknown = [r for r in truth.values() if r.trend_label and not r.trend]
+    assert counts["unknown_verdicts"] >= len(unknown) > 0, "an unknown verdict phrase is counted as a warning"
 
 
 def test_robots_disallowed_path_is_never_fetched(crawled: Settings, server: SampleServer) -> None:
