@@ -201,14 +201,15 @@ def bench_records(n: int, query_rounds: int, cli_runs: int) -> None:
             target, met = "p95 <= FTS5 p95", s["p95"] <= f["p95"]
         row(f"query {n // 1000}k", f"{kind} p50", s["p50"], f["p50"], "ms")
         row(f"query {n // 1000}k", f"{kind} p95", s["p95"], f["p95"], "ms", target, met)
+    warm_p95 = q["faceted"]["sitrep"]["p95"]  # a warm faceted query's range: p50 shown, p95 the bound
     row(
         f"query {n // 1000}k",
         "first faceted query after open vs warm p50",
         q["first_faceted_ms"],
         q["warm_faceted_p50_ms"],
         "ms",
-        "first <= warm (about)",
-        q["first_faceted_ms"] <= 2 * q["warm_faceted_p50_ms"] + 5,
+        f"<= warm p95 ({warm_p95:.0f} ms)",
+        q["first_faceted_ms"] <= warm_p95,
     )
     mem = stage("search-memory", str(data))
     row(
