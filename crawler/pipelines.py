@@ -63,7 +63,7 @@ class StorePipeline:
     async def process_item(self, item: Any) -> Any:
         state = self.crawler.spider.state  # type: ignore[union-attr]
         if isinstance(item, ListingItem):
-            state.touched.update(state.store.add_hints(item.weeks, state.run_id))
+            state.store.add_hints(item.weeks, state.run_id)
             return item
         if not isinstance(item, PageItem):
             return item
@@ -80,8 +80,6 @@ class StorePipeline:
         record_id, outcome = state.store.add_page(record, state.run_id)
         state.known.add(record.urls[0])
         state.counts[outcome] += 1
-        if outcome in ("new", "changed"):
-            state.touched.add(record_id)
         state.outcome(item.ledger_url or item.url, "record", f"{outcome} {record_id}")
         return item
 

@@ -24,7 +24,6 @@ class CrawlState:
     known: set[str] = dataclasses.field(default_factory=set)
     walked: set[str] = dataclasses.field(default_factory=set)
     counts: Counter[str] = dataclasses.field(default_factory=Counter)
-    touched: set[str] = dataclasses.field(default_factory=set)  # record ids new or changed this run
     failures: list[tuple[str, str]] = dataclasses.field(default_factory=list)
     parse_errors: list[tuple[str, str]] = dataclasses.field(default_factory=list)
     listings_seen: set[str] = dataclasses.field(default_factory=set)

@@ -12,23 +12,11 @@ import sys
 from collections.abc import Iterable
 from typing import TextIO
 
+from crawler.dates import EN_MONTHS
 from crawler.record import Record
 from search.results import FacetCount, Hit, Results, Stats, Timeline
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+MONTHS = tuple(name.capitalize() for name in EN_MONTHS)
 TREND_MARK = {"improved": ("▲ improved", "32"), "worsened": ("▼ worsened", "31"), "unchanged": ("■ unchanged", "")}
 
 

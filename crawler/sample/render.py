@@ -11,22 +11,10 @@ import dataclasses
 import datetime as dt
 from html import escape
 
+from crawler import dates
 from crawler.config import Labels
 
-EN_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+EN_MONTHS = tuple(name.capitalize() for name in dates.EN_MONTHS)
 RU_GEN = (
     "января",
     "февраля",
