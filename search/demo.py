@@ -38,7 +38,7 @@ def run_demo(settings: Settings, count: int, color: bool) -> int:
         click.echo(f"2/4 Crawling it with the real spider from http://belarusinfocus.pro:{server.port}/ (127.0.0.1) …")
         report = crawl(sample_settings)
     click.echo("    " + report.summary())
-    click.echo("3/4 Index updated with the new and changed records.")
+    click.echo(f"3/4 Index updated with {report.indexed} new and changed records.")
     click.echo("4/4 Example searches:\n")
     examples = [
         ("sitrep search oil", dict(text="oil", per_page=3)),
