@@ -76,7 +76,7 @@ class StorePipeline:
             raise DropItem(exc.one_line()) from None
         if record.trend is None and record.trend_label:
             state.counts["unknown_verdicts"] += 1  # a phrase the label table lacks: say so, never guess
-            LOG.warning("unknown verdict %r at %s: add it to the site's trends table", record.trend_label, item.url)
+            LOG.info("unknown verdict %r at %s: add it to the site's trends table", record.trend_label, item.url)
         record_id, outcome = state.store.add_page(record, state.run_id)
         state.known.add(record.urls[0])
         state.counts[outcome] += 1
