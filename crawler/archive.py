@@ -38,6 +38,7 @@ class WarcArchive:
             url,
             "response",
             payload=io.BytesIO(body),
+            length=len(body),  # known: warcio need not spool the body to a temporary file to measure it
             http_headers=http_headers,
             warc_headers_dict={"WARC-Date": fetched_at},
         )

@@ -183,7 +183,8 @@ class RecordStore:
             self.db.execute(
                 "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)", (url, record_id, page.to_json(), page.fetched_at)
             )
-            outcome = self._reassemble(record_id, run_id)
+            only = [page] if not row else None  # a text seen for the first time: its one page is all there is
+            outcome = self._reassemble(record_id, run_id, only)
             return record_id, "duplicate" if outcome == "completed" else outcome
 
     def add_hints(self, weeks: Iterable[tuple[str, str, str, str]], run_id: int | None = None) -> list[str]:
@@ -208,8 +209,9 @@ class RecordStore:
                 out[url] = (row[0], row[1])
         return out
 
-    def _reassemble(self, record_id: str, run_id: int | None) -> str:
-        pages = [
+    def _reassemble(self, record_id: str, run_id: int | None, pages: list[Record] | None = None) -> str:
+        """Assemble the record from all its pages (read back unless given) and write it if it changed."""
+        pages = pages or [
             Record.from_json(r[0]) for r in self.db.execute("SELECT json FROM pages WHERE record_id = ?", (record_id,))
         ]
         pages = [p if p.id == record_id else _with_id(p, record_id) for p in pages]

@@ -23,8 +23,8 @@ from crawler.config import load
 from crawler.errors import ParseError
 from crawler.items import ListingItem, PageItem
 from crawler.parsers import feed, listing
-from crawler.parsers.common import decode
 from crawler.state import CrawlState
+from crawler.worker import Worker, parse_listing
 from index.store import ROBOTS
 
 
@@ -40,6 +40,7 @@ class SituationSpider(scrapy.Spider):
         self.state = state or CrawlState.open(load())  # `scrapy crawl situation` / Scrapyd
         self.site = self.state.settings.site
         self.allowed_domains = list(self.site.hosts)
+        self.worker = Worker(self.site)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.site.start_urls:
@@ -56,11 +57,18 @@ class SituationSpider(scrapy.Spider):
         self.state.scheduled.add(url)
         return scrapy.Request(url, callback=self.route, errback=self.failed, priority=priority, meta=meta)
 
-    def route(self, response: Response) -> Iterator[Any]:
+    async def route(self, response: Response) -> AsyncIterator[Any]:
         if urlrules.is_feed(response.url, self.site):
-            yield from self.read_feed(response)
+            for out in self.read_feed(response):
+                yield out
         elif urlrules.is_listing(response.url, self.site):
-            yield from self.read_listing(response)
+            try:
+                page = await self.worker.run(parse_listing, response.url, response.body, dt.date.today().year)
+            except ParseError as exc:
+                self.state.outcome(response.url, "dropped", exc.reason)
+                return
+            for out in self.read_listing(response, page):
+                yield out
         else:
             self.state.counts["article_pages"] += 1
             yield PageItem(
@@ -86,12 +94,7 @@ class SituationSpider(scrapy.Spider):
             ):
                 yield self._request(_same_origin(entry.url, response.url))
 
-    def read_listing(self, response: Response) -> Iterator[Any]:
-        try:
-            page = listing.parse(response.url, decode(response.body), self.site, year=dt.date.today().year)
-        except ParseError as exc:
-            self.state.outcome(response.url, "dropped", exc.reason)
-            return
+    def read_listing(self, response: Response, page: listing.Listing) -> Iterator[Any]:
         self.state.counts["listings_read"] += 1
         self.state.listings_seen.add(page.url)
         self.state.outcome(response.url, "listing", f"{len(page.entries)} entries")
@@ -144,6 +147,7 @@ class SituationSpider(scrapy.Spider):
             self.state.outcome(chain[0], "dropped", f"redirected to {request.url}, fetched already")
 
     def closing(self, spider: scrapy.Spider, reason: str) -> None:
+        self.worker.close()
         self.state.settle_the_rest(
             f"no response before the crawl closed ({reason}): a filtered redirect or the time limit"
         )
