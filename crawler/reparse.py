@@ -13,6 +13,7 @@ from typing import Any
 from crawler import urls as urlrules
 from crawler.archive import read_capture
 from crawler.config import Settings
+from crawler.countries import tagger_for
 from crawler.errors import ParseError
 from crawler.parsers import listing, parse_article
 from crawler.parsers.common import decode
@@ -22,6 +23,7 @@ from index.store import RecordStore
 
 def reparse(settings: Settings) -> dict[str, Any]:
     site = settings.site
+    tagger = tagger_for(settings.countries)
     store = RecordStore(settings.data_dir, site, create=False)
     try:
         pages: list[Record] = []
@@ -38,7 +40,7 @@ def reparse(settings: Settings) -> dict[str, Any]:
                         (e.url, e.week_start, e.week_end, page.url) for e in page.entries if e.week_start and e.week_end
                     ]
                 elif urlrules.is_article(url, site):
-                    pages.append(parse_article(url, decode(body), site, fetched_at=fetched_at))
+                    pages.append(parse_article(url, decode(body), site, fetched_at=fetched_at, tagger=tagger))
             except ParseError as exc:
                 errors.append((url, f"{exc.field}: {exc.reason}"))
         changes = store.replace_all(pages, hints)

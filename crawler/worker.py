@@ -10,50 +10,55 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from crawler.config import Site
+from crawler.countries import Tagger, tagger_for
 from crawler.parsers import listing, parse_article
 from crawler.parsers.common import decode
 from crawler.record import Record
 
 T = TypeVar("T")
+Aliases = Mapping[str, Mapping[str, Iterable[str]]]
 _SITE: Site | None = None
+_TAGGER: Tagger | None = None
 
 
-def _start(site: Site) -> None:
-    global _SITE
-    _SITE = site
+def _start(site: Site, aliases: Aliases) -> None:
+    """Set up a process to parse: the site profile and the tagger with the user's added aliases."""
+    global _SITE, _TAGGER
+    _SITE, _TAGGER = site, tagger_for(aliases)
 
 
-def parse_page(url: str, body: bytes, fetched_at: str, site: Site | None = None) -> Record:
-    return parse_article(url, decode(body), site or _SITE, fetched_at=fetched_at)  # type: ignore[arg-type]
+def parse_page(url: str, body: bytes, fetched_at: str) -> Record:
+    return parse_article(url, decode(body), _SITE, fetched_at=fetched_at, tagger=_TAGGER)  # type: ignore[arg-type]
 
 
-def parse_listing(url: str, body: bytes, year: int, site: Site | None = None) -> listing.Listing:
-    return listing.parse(url, decode(body), site or _SITE, year=year)  # type: ignore[arg-type]
+def parse_listing(url: str, body: bytes, year: int) -> listing.Listing:
+    return listing.parse(url, decode(body), _SITE, year=year)  # type: ignore[arg-type]
 
 
 class Worker:
-    def __init__(self, site: Site) -> None:
-        self.site = site
+    def __init__(self, site: Site, aliases: Aliases) -> None:
+        self.site, self.aliases = site, aliases
         # spawn, not fork: the crawl process runs threads (Twisted's resolver) that fork would copy mid-flight
         context = multiprocessing.get_context("spawn")
         self.pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
-            1, mp_context=context, initializer=_start, initargs=(site,)
+            1, mp_context=context, initializer=_start, initargs=(site, aliases)
         )
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        """``fn(*args)`` in the worker; in this thread (with the site passed) if the worker is gone."""
+        """``fn(*args)`` in the worker; in this thread if the worker is gone."""
         if self.pool is not None:
             try:
                 return await asyncio.get_running_loop().run_in_executor(self.pool, fn, *args)
             except BrokenProcessPool:
                 self.pool = None
-        return fn(*args, site=self.site)
+                _start(self.site, self.aliases)  # this process parses from now on
+        return fn(*args)
 
     def close(self) -> None:
         if self.pool is not None:

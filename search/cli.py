@@ -291,6 +291,7 @@ def parse(state: State, file: Any, url: str) -> None:
     import dataclasses
 
     from crawler import urls as urlrules
+    from crawler.countries import tagger_for
     from crawler.parsers import feed, listing, parse_article
     from crawler.parsers.common import decode
 
@@ -301,7 +302,9 @@ def parse(state: State, file: Any, url: str) -> None:
     elif urlrules.is_listing(url, site):
         _json(listing.parse(url, decode(body), site).to_dict())
     else:
-        click.echo(parse_article(url, decode(body), site).to_json(indent=2))
+        click.echo(
+            parse_article(url, decode(body), site, tagger=tagger_for(state.settings.countries)).to_json(indent=2)
+        )
 
 
 @cli.command(context_settings=CONTEXT)

@@ -37,6 +37,11 @@ class FacetCount:
     count: int
 
 
+def facets_json(facets: dict[str, tuple[FacetCount, ...]]) -> dict[str, list[dict[str, Any]]]:
+    """``{name: [{value, count}, ...]}``, the one JSON shape of facet counts."""
+    return {name: [{"value": f.value, "count": f.count} for f in values] for name, values in facets.items()}
+
+
 @dataclasses.dataclass(frozen=True)
 class Results:
     query: dict[str, Any]
@@ -62,9 +67,7 @@ class Results:
             "per_page": self.per_page,
             "next_page": self.next_page,
             "hits": [h.to_dict() for h in self.hits],
-            "facets": {
-                name: [{"value": f.value, "count": f.count} for f in values] for name, values in self.facets.items()
-            },
+            "facets": facets_json(self.facets),
             "suggestion": self.suggestion,
             "took_ms": round(self.took_ms, 2),
         }
@@ -108,7 +111,7 @@ class Stats:
             "records": self.records,
             "first_week": self.first_week,
             "last_week": self.last_week,
-            "facets": {n: [{"value": f.value, "count": f.count} for f in v] for n, v in self.facets.items()},
+            "facets": facets_json(self.facets),
             "last_crawl": self.last_crawl,
         }
 

@@ -172,3 +172,13 @@ def test_ctrl_c_exits_130_without_a_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in err
     assert proc.returncode == 130, (proc.returncode, err)
     assert err.strip().splitlines()[-1].startswith("Error: interrupted")
+
+
+def test_parse_uses_aliases_added_in_settings(tmp_path: Path) -> None:
+    page = PAGES / "headerless" / "headerless.html"
+    url = "https://belarusinfocus.pro/7136-2/"
+    assert "KE" not in json.loads(run_sitrep("parse", str(page), "--url", url).stdout)["countries"]
+    settings = tmp_path / "settings.toml"
+    settings.write_text('[countries.KE]\nen = ["Klaipeda"]  # deliberately wrong, for the test\n')
+    tagged = json.loads(run_sitrep("--settings", str(settings), "parse", str(page), "--url", url).stdout)
+    assert set(tagged["countries"]) == {"KE", "LT"}

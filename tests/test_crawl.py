@@ -246,3 +246,27 @@ def test_scrapy_sees_the_spider() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["situation"]
+
+
+ALIAS = '\n[countries.NA]\nen = ["Officials"]  # a user-added alias (Namibia, for the test)\n'
+
+
+def test_aliases_added_in_settings_reach_the_crawl(tmp_path: Path) -> None:
+    sample = small_site(tmp_path, count=40)
+    with serve(sample / "site") as srv:
+        path = sample_settings(srv, tmp_path / "data", tmp_path / "settings.toml")
+        path.write_text(path.read_text() + ALIAS)
+        assert run_sitrep("--settings", str(path), "crawl").returncode == 0
+    got = records_of(load(path, environ={}))
+    tagged = {rid for rid, r in got.items() if "NA" in r.countries}
+    assert tagged and tagged == {rid for rid, r in got.items() if "Officials" in r.text}
+
+
+def test_reparse_applies_aliases_added_in_settings(crawled: Settings, tmp_path: Path, truth: dict[str, Record]) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(crawled.data_dir, data, symlinks=True)
+    path = tmp_path / "settings.toml"
+    path.write_text(Path(crawled.source).read_text().replace(str(crawled.data_dir), str(data)) + ALIAS)
+    report = json.loads(run_sitrep("--settings", str(path), "reparse", "--json").stdout)
+    assert set(report["changed"]) == {r.id for r in truth.values() if "Officials" in r.text}
+    assert all(set(fields) <= {"countries", "country_counts"} for fields in report["changed"].values())

@@ -9,6 +9,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from crawler.config import Site
+from crawler.countries import Tagger
 from crawler.errors import ParseError
 from crawler.parsers import current, headerless, old, transitional
 from crawler.parsers.common import check_title, decode, find_title, read_page
@@ -17,14 +18,19 @@ from crawler.record import Record
 GENERATIONS: tuple[ModuleType, ...] = (old, current, transitional, headerless)
 
 
-def parse_article(url: str, html: str | bytes, site: Site, fetched_at: str | None = None) -> Record:
-    """The record of one article page, or ``ParseError(url, field, reason)``; nothing else escapes."""
+def parse_article(
+    url: str, html: str | bytes, site: Site, fetched_at: str | None = None, tagger: Tagger | None = None
+) -> Record:
+    """The record of one article page, or ``ParseError(url, field, reason)``; nothing else escapes.
+
+    ``tagger`` carries the aliases a user added in settings.toml (``countries.tagger_for``).
+    """
     try:
         text = decode(html) if isinstance(html, bytes) else html
         tail = text[-4096:].lower()
         if text.strip() and "</html" not in tail and "</body" not in tail:
             raise ParseError(url, "html", "truncated: the page ends before </body> or </html>")
-        page = read_page(url, text, site)
+        page = read_page(url, text, site, tagger)
         title, title_at = find_title(page)
         check_title(page, title)
         for generation in GENERATIONS:

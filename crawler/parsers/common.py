@@ -98,6 +98,7 @@ class Page:
     meta_title: str | None
     head_title: str | None
     html_lang: str | None
+    tagger: countries.Tagger | None = None  # None: the built-in alias table
 
     @property
     def lang(self) -> str:
@@ -173,7 +174,7 @@ def _walk(el: Tag, base: str, out: list[Block]) -> None:
 _CHROME = re.compile(r"<(script|style|svg|noscript|template|iframe)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.S | re.I)
 
 
-def read_page(url: str, html: str | bytes, site: Site) -> Page:
+def read_page(url: str, html: str | bytes, site: Site, tagger: countries.Tagger | None = None) -> Page:
     """The page's blocks and title sources, or a ParseError for what is not an HTML page."""
     if isinstance(html, bytes):
         html = decode(html)
@@ -198,6 +199,7 @@ def read_page(url: str, html: str | bytes, site: Site) -> Page:
         meta_title=normalise_text(str(meta.get("content") or "")) if isinstance(meta, Tag) else None,
         head_title=normalise_text(head.get_text(" ")) if isinstance(head, Tag) else None,
         html_lang=str(root.get("lang")) if isinstance(root, Tag) and root.get("lang") else None,
+        tagger=tagger,
     )
 
 
@@ -391,7 +393,7 @@ def build_record(
     topic, topic_label = topic_for(page, header.topic_label)
     url = urlrules.normalise(page.url, page.site)
     text = "\n".join([title, content.lead, *content.body])
-    tags = countries.default_tagger().tag(text, page.lang)
+    tags = (page.tagger or countries.default_tagger()).tag(text, page.lang)
     record = Record(
         id=make_id(page.lang, title, content.lead, content.body),
         site=page.site.key,

@@ -40,7 +40,7 @@ class SituationSpider(scrapy.Spider):
         self.state = state or CrawlState.open(load())  # `scrapy crawl situation` / Scrapyd
         self.site = self.state.settings.site
         self.allowed_domains = list(self.site.hosts)
-        self.worker = Worker(self.site)
+        self.worker = Worker(self.site, self.state.settings.countries)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.site.start_urls:
