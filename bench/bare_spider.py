@@ -16,7 +16,7 @@ import scrapy
 from scrapy.crawler import CrawlerProcess
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from crawler import settings as crawler_settings
+from sitrep.crawler import settings as crawler_settings
 
 
 class Bare(scrapy.Spider):

@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
-from crawler.record import Record
+from sitrep.record import Record
 
 
 def build(path: Path, records: Iterable[Record]) -> int:

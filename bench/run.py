@@ -28,11 +28,11 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler.config import load  # noqa: E402
-from crawler.countries import default_tagger  # noqa: E402
-from crawler.parsers import parse_article  # noqa: E402
-from crawler.sample.generate import generate, read_truth  # noqa: E402
-from crawler.sample.server import serve, settings_toml  # noqa: E402
+from sitrep.config import load  # noqa: E402
+from sitrep.countries import default_tagger  # noqa: E402
+from sitrep.crawler.parsers import parse_article  # noqa: E402
+from sitrep.crawler.sample.generate import generate, read_truth  # noqa: E402
+from sitrep.crawler.sample.server import serve, settings_toml  # noqa: E402
 
 WORK = HERE / "_work"
 PY = sys.executable

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from crawler.config import load
+from sitrep.config import load
 
 
 def rss_mb() -> float:
@@ -37,13 +37,13 @@ def settings_for(data: Path):  # type: ignore[no-untyped-def]
 
 
 def load_records(data: Path, n: int) -> dict[str, object]:
-    from crawler.sample.generate import plan, truth
-    from index.store import RecordStore, now
+    from sitrep.crawler.sample.generate import plan, truth
+    from sitrep.index.store import RecordStore, now
 
     settings = settings_for(data)
     started = time.perf_counter()
     records = [truth(a, settings.site) for a in plan(n, 20161128 + n, settings.site)]
-    with RecordStore(settings.data_dir, settings.site) as store, store.transaction():
+    with RecordStore(settings.data_dir) as store, store.transaction():
         stamp = now()
         store.db.executemany(
             "INSERT OR REPLACE INTO records VALUES (?, ?, ?, 1, ?, ?)",
@@ -53,15 +53,15 @@ def load_records(data: Path, n: int) -> dict[str, object]:
 
 
 def store_records(data: Path) -> list:  # type: ignore[type-arg]
-    from index.store import RecordStore
+    from sitrep.index.store import RecordStore
 
     settings = settings_for(data)
-    with RecordStore(settings.data_dir, settings.site, create=False) as store:
+    with RecordStore(settings.data_dir, create=False) as store:
         return list(store.records())
 
 
 def build_sitrep(data: Path) -> dict[str, object]:
-    from index.writing import rebuild_index
+    from sitrep.index.writing import rebuild_index
 
     started = time.perf_counter()
     count = rebuild_index(settings_for(data))
@@ -92,7 +92,7 @@ def queries(data: Path, rounds: int) -> dict[str, object]:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from fts import FtsSearch
 
-    from search.api import Archive
+    from sitrep.search.api import Archive
 
     settings = settings_for(data)
     opened = time.perf_counter()
@@ -141,7 +141,7 @@ def queries(data: Path, rounds: int) -> dict[str, object]:
 
 
 def search_memory(data: Path) -> dict[str, object]:
-    from search.api import Archive
+    from sitrep.search.api import Archive
 
     with Archive(settings_for(data)) as archive:
         for text in TEXTS:
@@ -151,7 +151,7 @@ def search_memory(data: Path) -> dict[str, object]:
 
 
 def crawl(settings_path: Path) -> dict[str, object]:
-    from crawler.run import crawl as run_crawl
+    from sitrep.crawler.run import crawl as run_crawl
 
     settings = load(settings_path, environ={})
     started = time.perf_counter()

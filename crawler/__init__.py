@@ -1,7 +1,6 @@
-"""The crawl side: the record type, settings, dates, countries, parsers, the Scrapy spider.
+"""The crawl stage (``sitrep.crawler``): the Scrapy spider, the WARC archive, the parsers that
+turn pages into records, and record assembly. It writes through the record store's API
+(``sitrep.index.store``) and never imports the search stage.
 
-This package's ``__init__`` imports nothing heavy: the search side loads records from here
-without pulling in Scrapy or Twisted (a test holds this).
+This ``__init__`` imports nothing heavy, so loading a parser does not pull in Scrapy.
 """
-
-__version__ = "0.1.0"

@@ -10,11 +10,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from functools import partial
 
-from crawler import dates
-from crawler import urls as urlrules
-from crawler.config import Site
-from crawler.record import Record, finish, merge
+from sitrep import dates
+from sitrep.config import Site
+from sitrep.crawler import urls as urlrules
+from sitrep.index.store import Assembler
+from sitrep.record import Record, finish, merge
 
 
 def assemble(pages: Iterable[Record], listing_weeks: Mapping[str, tuple[str, str]], site: Site) -> Record:
@@ -31,3 +33,8 @@ def assemble(pages: Iterable[Record], listing_weeks: Mapping[str, tuple[str, str
             dataclasses.replace(record, week_start=start.isoformat(), week_end=end.isoformat(), date_source="stamp")
         )
     return record
+
+
+def assembler(site: Site) -> Assembler:
+    """``assemble`` for one site profile, in the form the record store calls while it writes."""
+    return partial(assemble, site=site)

@@ -9,8 +9,8 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 
-from crawler import urls as urlrules
-from crawler.archive import WarcArchive
+from sitrep.crawler import urls as urlrules
+from sitrep.crawler.archive import WarcArchive
 
 
 class WarcExtension:

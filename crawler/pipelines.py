@@ -1,6 +1,6 @@
 """Item pipeline: parse each article page and store it; store each listing's weeks.
 
-Parsing runs in the crawl's worker process (``crawler.worker``); storing stays in the crawl's
+Parsing runs in the crawl's worker process (``sitrep.crawler.worker``); storing stays in the crawl's
 thread, in the order pages arrive.
 A page that does not parse is dropped with its reason in the run's ledger; nothing partial
 reaches the store: a record is written whole, in one transaction, or not at all.
@@ -14,9 +14,9 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from crawler.errors import ParseError
-from crawler.items import ListingItem, PageItem
-from crawler.worker import parse_page
+from sitrep.crawler.items import ListingItem, PageItem
+from sitrep.crawler.worker import parse_page
+from sitrep.errors import ParseError
 
 LOG = logging.getLogger("sitrep.crawl")
 

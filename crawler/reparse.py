@@ -10,21 +10,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from crawler import urls as urlrules
-from crawler.archive import read_capture
-from crawler.config import Settings
-from crawler.countries import tagger_for
-from crawler.errors import ParseError
-from crawler.parsers import listing, parse_article
-from crawler.parsers.common import decode
-from crawler.record import Record
-from index.store import RecordStore
+from sitrep.config import Settings
+from sitrep.countries import tagger_for
+from sitrep.crawler import urls as urlrules
+from sitrep.crawler.archive import read_capture
+from sitrep.crawler.assemble import assembler
+from sitrep.crawler.parsers import listing, parse_article
+from sitrep.crawler.parsers.common import decode
+from sitrep.errors import ParseError
+from sitrep.index.store import RecordStore
+from sitrep.record import Record
 
 
 def reparse(settings: Settings) -> dict[str, Any]:
     site = settings.site
     tagger = tagger_for(settings.countries)
-    store = RecordStore(settings.data_dir, site, create=False)
+    store = RecordStore(settings.data_dir, create=False, assemble=assembler(site))
     try:
         pages: list[Record] = []
         hints: list[tuple[str, str, str, str]] = []

@@ -17,10 +17,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from crawler import __version__
-from crawler.config import Settings
-from crawler.errors import CrawlFailed, CrawlLocked, ExitStatus
-from crawler.resolver import ENV as RESOLVE_ENV
+from sitrep import __version__
+from sitrep.config import Settings
+from sitrep.crawler.resolver import ENV as RESOLVE_ENV
+from sitrep.errors import CrawlFailed, CrawlLocked, ExitStatus
 
 
 @contextmanager
@@ -41,8 +41,8 @@ def crawl_lock(data_dir: Path) -> Iterator[None]:
 
 
 def scrapy_settings(settings: Settings) -> dict[str, Any]:
-    """Scrapy's settings from sitrep's: the polite defaults of ``crawler.settings``, as configured."""
-    from crawler import settings as defaults
+    """Scrapy's settings from sitrep's: the polite defaults of ``sitrep.crawler.settings``, as configured."""
+    from sitrep.crawler import settings as defaults
 
     c = settings.crawl
     out = {k: getattr(defaults, k) for k in dir(defaults) if k.isupper() and k != "JITTER"}
@@ -115,8 +115,8 @@ def crawl(
     with crawl_lock(settings.data_dir):
         from scrapy.crawler import CrawlerProcess
 
-        from crawler.spiders.situation import SituationSpider
-        from crawler.state import CrawlState
+        from sitrep.crawler.spiders.situation import SituationSpider
+        from sitrep.crawler.state import CrawlState
 
         os.environ[RESOLVE_ENV] = json.dumps({k.lower(): v for k, v in settings.crawl.resolve.items()})
         state = CrawlState.open(settings, full=full, refresh=refresh)
@@ -124,7 +124,7 @@ def crawl(
         if progress:
             extra["EXTENSIONS"] = {
                 **scrapy_settings(settings)["EXTENSIONS"],
-                "crawler.extensions.ProgressExtension": 200,
+                "sitrep.crawler.extensions.ProgressExtension": 200,
             }
         process = CrawlerProcess({**scrapy_settings(settings), **extra})
         crawler = process.create_crawler(SituationSpider)
@@ -145,7 +145,7 @@ def crawl(
             state.store.mark_walked({_first(u) for u in state.listings_seen}, state.run_id)
         indexed = 0
         if update_index and not os.environ.get("SITREP_NO_INDEX"):
-            from index.writing import update_index as run_update
+            from sitrep.index.writing import update_index as run_update
 
             indexed = run_update(settings)
         code = ExitStatus.INTERRUPTED if interrupted else CrawlFailed.status if why else ExitStatus.OK

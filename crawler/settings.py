@@ -1,14 +1,14 @@
 """Scrapy settings module: polite defaults for a live site (``scrapy.cfg`` points here).
 
-``crawler.run.scrapy_settings`` fills the same names from settings.toml; these are what
+``sitrep.crawler.run.scrapy_settings`` fills the same names from settings.toml; these are what
 ``scrapy crawl situation`` and Scrapyd use when run without sitrep's command line.
 """
 
 from scrapy.settings import default_settings as _scrapy_defaults
 
 BOT_NAME = "sitrep"
-SPIDER_MODULES = ["crawler.spiders"]
-NEWSPIDER_MODULE = "crawler.spiders"
+SPIDER_MODULES = ["sitrep.crawler.spiders"]
+NEWSPIDER_MODULE = "sitrep.crawler.spiders"
 USER_AGENT = "sitrep/0.1 (+https://github.com/sitrep-archive/sitrep)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 8
@@ -36,17 +36,17 @@ REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
 # Scrapy 2.19 renamed two settings; use the name this Scrapy knows, so no deprecation warning
 if hasattr(_scrapy_defaults, "TWISTED_DNS_RESOLVER"):
-    TWISTED_DNS_RESOLVER = "crawler.resolver.MappedResolver"
+    TWISTED_DNS_RESOLVER = "sitrep.crawler.resolver.MappedResolver"
 else:
-    DNS_RESOLVER = "crawler.resolver.MappedResolver"
+    DNS_RESOLVER = "sitrep.crawler.resolver.MappedResolver"
 JITTER = "DOWNLOAD_DELAY_JITTER" if hasattr(_scrapy_defaults, "DOWNLOAD_DELAY_JITTER") else "RANDOMIZE_DOWNLOAD_DELAY"
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.middlewares.BackoffRetryMiddleware": 550,
-    "crawler.middlewares.OffsiteRedirectMiddleware": 650,
+    "sitrep.crawler.middlewares.BackoffRetryMiddleware": 550,
+    "sitrep.crawler.middlewares.OffsiteRedirectMiddleware": 650,
 }
-ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
-EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None, "crawler.extensions.WarcExtension": 100}
+ITEM_PIPELINES = {"sitrep.crawler.pipelines.StorePipeline": 300}
+EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None, "sitrep.crawler.extensions.WarcExtension": 100}
 HTTPCACHE_ENABLED = False
 LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

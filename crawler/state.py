@@ -7,9 +7,10 @@ import logging
 from collections import Counter
 from pathlib import Path
 
-from crawler import urls as urlrules
-from crawler.config import Settings
-from index.store import RecordStore
+from sitrep.config import Settings
+from sitrep.crawler import urls as urlrules
+from sitrep.crawler.assemble import assembler
+from sitrep.index.store import RecordStore
 
 LOG = logging.getLogger("sitrep.crawl")
 
@@ -32,7 +33,7 @@ class CrawlState:
 
     @classmethod
     def open(cls, settings: Settings, full: bool = False, refresh: bool = False) -> CrawlState:
-        store = RecordStore(settings.data_dir, settings.site)
+        store = RecordStore(settings.data_dir, assemble=assembler(settings.site))
         return cls(
             settings=settings,
             store=store,

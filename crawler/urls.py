@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from crawler.config import Site
+from sitrep.config import Site
 
 _PAGED_PATH = re.compile(r"/page/(\d+)/?$")
 _NUMERIC = re.compile(r"^/\d+(?:-\d+)?/$")

@@ -15,11 +15,11 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
-from crawler.config import Site
-from crawler.countries import Tagger, tagger_for
-from crawler.parsers import listing, parse_article
-from crawler.parsers.common import decode
-from crawler.record import Record
+from sitrep.config import Site
+from sitrep.countries import Tagger, tagger_for
+from sitrep.crawler.parsers import listing, parse_article
+from sitrep.crawler.parsers.common import decode
+from sitrep.record import Record
 
 T = TypeVar("T")
 Aliases = Mapping[str, Mapping[str, Iterable[str]]]

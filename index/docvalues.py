@@ -19,7 +19,7 @@ from pathlib import Path
 from whoosh.index import Index
 from whoosh.reading import IndexReader
 
-from index.schema import FACET_FIELDS
+from sitrep.index.schema import FACET_FIELDS
 
 FILE = "docvalues-{generation}.pickle"
 

@@ -17,7 +17,7 @@ from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, Stemmin
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
-from crawler.record import Record
+from sitrep.record import Record
 
 SCHEMA_VERSION = 3
 TEXT_FIELDS = ("text_en", "text_ru")

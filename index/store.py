@@ -14,14 +14,12 @@ import datetime as dt
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from crawler.assemble import assemble
-from crawler.config import Site
-from crawler.errors import StoreMissing
-from crawler.record import Record
+from sitrep.errors import StoreMissing
+from sitrep.record import Record
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (
@@ -57,17 +55,26 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+Assembler = Callable[[Sequence[Record], Mapping[str, tuple[str, str]]], Record]
+"""Builds one record from a text's pages and the listing weeks known for its URLs (url → start,
+end). The crawler supplies it (``sitrep.crawler.assemble``): the store stores, it does not parse."""
+
+
 class RecordStore:
-    """All durable state of one data directory."""
+    """All durable state of one data directory.
+
+    Readers open it without an assembler; writers of pages and listing weeks pass the crawler's
+    ``assemble``, which the store calls inside the same transaction that stores the page.
+    """
 
     FILE = "records.sqlite3"
 
-    def __init__(self, data_dir: str | Path, site: Site, create: bool = True) -> None:
+    def __init__(self, data_dir: str | Path, create: bool = True, assemble: Assembler | None = None) -> None:
         self.path = Path(data_dir) / self.FILE
         if not create and not self.path.exists():
             raise StoreMissing(f"no record store at {self.path}")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.site = site
+        self._assemble = assemble
         self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
@@ -215,7 +222,9 @@ class RecordStore:
             Record.from_json(r[0]) for r in self.db.execute("SELECT json FROM pages WHERE record_id = ?", (record_id,))
         ]
         pages = [p if p.id == record_id else _with_id(p, record_id) for p in pages]
-        record = assemble(pages, self._hints_for({u for p in pages for u in p.urls}), self.site)
+        if self._assemble is None:
+            raise TypeError("RecordStore was opened without an assembler; pages can only be added by the crawler")
+        record = self._assemble(pages, self._hints_for({u for p in pages for u in p.urls}))
         text = record.to_json()
         old = self.db.execute("SELECT content_hash, version FROM records WHERE id = ?", (record_id,)).fetchone()
         seq = self._next_seq()

@@ -26,12 +26,12 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
-from crawler.config import Settings
-from crawler.errors import IndexDamaged, IndexLocked, IndexMissing
-from index.docvalues import FILE as FILE_OF_DOCVALUES
-from index.docvalues import DocValues, TermSets, private_tmp
-from index.schema import SCHEMA_VERSION, TEXT_FIELDS, document, schema
-from index.store import RecordStore
+from sitrep.config import Settings
+from sitrep.errors import IndexDamaged, IndexLocked, IndexMissing
+from sitrep.index.docvalues import FILE as FILE_OF_DOCVALUES
+from sitrep.index.docvalues import DocValues, TermSets, private_tmp
+from sitrep.index.schema import SCHEMA_VERSION, TEXT_FIELDS, document, schema
+from sitrep.index.store import RecordStore
 
 LINK = "index"  # <data>/index -> index-<n>, swapped atomically by a rebuild
 META = "sitrep-index.json"
@@ -140,7 +140,7 @@ def _writer(ix: whoosh_index.Index, folder: Path, settings: Settings):  # type: 
 def update_index(settings: Settings) -> int:
     """Bring the index up to date with the store (creating it the first time)."""
     data_dir = settings.data_dir
-    store = RecordStore(data_dir, settings.site, create=False)
+    store = RecordStore(data_dir, create=False)
     try:
         link = index_dir(data_dir)
         if not link.exists():
@@ -159,7 +159,7 @@ def update_index(settings: Settings) -> int:
 def rebuild_index(settings: Settings, store: RecordStore | None = None) -> int:
     """A fresh index from every record in the store, built beside the live one and swapped in whole."""
     own = store is None
-    store = store or RecordStore(settings.data_dir, settings.site, create=False)
+    store = store or RecordStore(settings.data_dir, create=False)
     try:
         with _rebuild_lock(settings.data_dir, settings.index.lock_timeout):
             folder = _new_folder(settings.data_dir)

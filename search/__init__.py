@@ -1,29 +1,6 @@
-"""Search the archive from Python: ``with Archive.open("data") as archive: archive.search("oil")``.
+"""The search stage (``sitrep.search``): the query language, the ``Archive`` API and facets.
 
-Imports neither Scrapy nor Twisted (a test holds this), so embedding it costs little.
+It reads the index and the record store (``sitrep.index``) and the kernel only; it never
+imports the crawler, Scrapy or Twisted (tests hold both), so embedding it costs little. The
+documented names are re-exported from ``sitrep`` itself.
 """
-
-from crawler.errors import IndexDamaged, IndexLocked, IndexMissing, QueryError, RecordNotFound, SitrepError
-from crawler.record import Record
-from search.api import Archive
-from search.highlight import Snippet
-from search.query import Filters
-from search.results import FacetCount, Hit, Results, Stats, Timeline
-
-__all__ = [
-    "Archive",
-    "FacetCount",
-    "Filters",
-    "Hit",
-    "IndexDamaged",
-    "IndexLocked",
-    "IndexMissing",
-    "QueryError",
-    "Record",
-    "RecordNotFound",
-    "Results",
-    "SitrepError",
-    "Snippet",
-    "Stats",
-    "Timeline",
-]

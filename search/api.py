@@ -24,17 +24,17 @@ from whoosh import qparser, scoring
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from crawler.config import Settings, load
-from crawler.errors import IndexDamaged, QueryError, RecordNotFound, SitrepError
-from crawler.record import Record
-from index.docvalues import DocValues, TermSets, bits_of, docnums_of
-from index.schema import TEXT_FIELDS, russian_analyzer, schema, text_field
-from index.store import RecordStore
-from index.writing import open_index, quiet_collect
-from search import facets as facet_math
-from search.highlight import Snippet, snippet, stemmer_of
-from search.query import Filters, Vocabulary, keyword_filters, split_query
-from search.results import FacetCount, Hit, Results, Stats, Timeline
+from sitrep.config import Settings, load
+from sitrep.errors import IndexDamaged, QueryError, RecordNotFound, SitrepError
+from sitrep.index.docvalues import DocValues, TermSets, bits_of, docnums_of
+from sitrep.index.schema import TEXT_FIELDS, russian_analyzer, schema, text_field
+from sitrep.index.store import RecordStore
+from sitrep.index.writing import open_index, quiet_collect
+from sitrep.record import Record
+from sitrep.search import facets as facet_math
+from sitrep.search.highlight import Snippet, snippet, stemmer_of
+from sitrep.search.query import Filters, Vocabulary, keyword_filters, split_query
+from sitrep.search.results import FacetCount, Hit, Results, Stats, Timeline
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -82,7 +82,7 @@ class Archive:
         self.settings = settings
         self.ix = open_index(settings.data_dir)
         try:
-            self.store = RecordStore(settings.data_dir, settings.site, create=False)
+            self.store = RecordStore(settings.data_dir, create=False)
             with warnings.catch_warnings():  # Whoosh retries a damaged segment and leaks its file
                 warnings.simplefilter("ignore", ResourceWarning)
                 # TF-IDF: BM25's per-document length lookups double the cost of ranking in Whoosh,

@@ -6,8 +6,8 @@ import datetime as dt
 import itertools
 from collections.abc import Iterable
 
-from index.docvalues import DocValues, bits_of, docnums_of
-from search.query import Filters
+from sitrep.index.docvalues import DocValues, bits_of, docnums_of
+from sitrep.search.query import Filters
 
 # the API's facet names -> the index's facet fields
 FACET_FIELD = {

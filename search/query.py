@@ -16,8 +16,8 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 
-from crawler.config import Site
-from crawler.errors import QueryError
+from sitrep.config import Site
+from sitrep.errors import QueryError
 
 FIELDS = ("country", "org", "topic", "trend", "lang", "author", "date", "week")
 TRENDS = {
@@ -124,7 +124,7 @@ class Vocabulary:
 
     @functools.cached_property
     def _country_names(self) -> dict[str, str]:
-        from crawler.countries import default_tagger
+        from sitrep.countries import default_tagger
 
         names: dict[str, str] = {}
         tagger = default_tagger()
@@ -147,7 +147,7 @@ class Vocabulary:
 
     @functools.cached_property
     def _orgs(self) -> dict[str, str]:
-        from crawler.countries import default_tagger
+        from sitrep.countries import default_tagger
 
         tagger = default_tagger()
         names: dict[str, str] = {}

@@ -10,8 +10,8 @@ import dataclasses
 import json
 from typing import Any
 
-from crawler.record import Record
-from search.highlight import Snippet
+from sitrep.record import Record
+from sitrep.search.highlight import Snippet
 
 JSON_VERSION = 1
 

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from crawler.config import Settings, load
-from crawler.record import Record
-from crawler.sample.generate import generate, read_truth
-from crawler.sample.server import SampleServer, serve, settings_toml
+from sitrep.config import Settings, load
+from sitrep.crawler.sample.generate import generate, read_truth
+from sitrep.crawler.sample.server import SampleServer, serve, settings_toml
+from sitrep.record import Record
 
 ROOT = Path(__file__).resolve().parent.parent
-SITREP = [sys.executable, "-m", "search.cli"]
+SITREP = [sys.executable, "-m", "sitrep"]
 
 
 def run_sitrep(

@@ -9,7 +9,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from crawler.config import Settings
+from sitrep.config import Settings
 from tests.conftest import ROOT, SITREP, run_sitrep
 
 PAGES = ROOT / "tests" / "pages"
@@ -146,8 +146,8 @@ def test_debug_shows_the_traceback(crawled: Settings) -> None:
 
 
 def test_ctrl_c_exits_130_without_a_traceback(tmp_path: Path) -> None:
-    from crawler.sample.generate import generate
-    from crawler.sample.server import serve
+    from sitrep.crawler.sample.generate import generate
+    from sitrep.crawler.sample.server import serve
     from tests.conftest import sample_settings
 
     generate(tmp_path / "sample", count=200, seed=9)

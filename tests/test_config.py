@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib.metadata
 from pathlib import Path
 
 import pytest
 
-from crawler.config import load
-from crawler.errors import ConfigError
+from sitrep.config import load
+from sitrep.errors import ConfigError
 from tests.conftest import ROOT, run_sitrep
 
 
@@ -120,5 +121,5 @@ def test_help_and_version() -> None:
     help_text = run_sitrep("-h").stdout
     for command in ("crawl", "reparse", "index", "search", "show", "facets", "stats", "timeline", "parse", "demo"):
         assert f"  {command} " in help_text
-    assert run_sitrep("--version").stdout.strip() == "sitrep, version 0.1.0"
+    assert run_sitrep("--version").stdout.strip() == f"sitrep, version {importlib.metadata.version('sitrep-archive')}"
     assert "--country" in run_sitrep("search", "-h").stdout

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.countries import Tagger, default_tagger, merged_table, tagger_for
+from sitrep.countries import Tagger, default_tagger, merged_table, tagger_for
 
 DEVSET = Path(__file__).parent / "countries" / "devset.tsv"
 
@@ -80,8 +80,8 @@ def test_precision_guards(text: str) -> None:
 
 def test_topic_labels_are_not_read() -> None:
     """Parsers hand the tagger title, lead and body only; a label like this never reaches it."""
-    from crawler.config import load
-    from crawler.parsers import parse_article
+    from sitrep.config import load
+    from sitrep.crawler.parsers import parse_article
 
     site = load(path=None, environ={}).sites["belarusinfocus"]
     html = (

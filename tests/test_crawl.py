@@ -14,16 +14,16 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.config import Settings, load
-from crawler.record import Record
-from crawler.sample.generate import generate, read_truth
-from crawler.sample.server import SampleServer, serve
-from index.store import RecordStore
+from sitrep.config import Settings, load
+from sitrep.crawler.sample.generate import generate, read_truth
+from sitrep.crawler.sample.server import SampleServer, serve
+from sitrep.index.store import RecordStore
+from sitrep.record import Record
 from tests.conftest import ROOT, SITREP, run_sitrep, sample_settings
 
 
 def records_of(settings: Settings) -> dict[str, Record]:
-    with RecordStore(settings.data_dir, settings.site, create=False) as store:
+    with RecordStore(settings.data_dir, create=False) as store:
         return {r.id: r for r in store.records()}
 
 
@@ -38,7 +38,7 @@ def test_first_crawl_equals_the_ground_truth(crawled: Settings, truth: dict[str,
     assert set(got) == set(truth)
     assert [rid for rid in got if comparable(got[rid]) != comparable(truth[rid])] == []
     assert all(r.fetched_at for r in got.values())
-    with RecordStore(crawled.data_dir, crawled.site, create=False) as store:
+    with RecordStore(crawled.data_dir, create=False) as store:
         counts = store.runs()[0]["counts"]
     unknown = [r for r in truth.values() if r.trend_label and not r.trend]
     assert counts["unknown_verdicts"] >= len(unknown) > 0, "an unknown verdict phrase is counted as a warning"
@@ -62,7 +62,7 @@ def test_one_text_on_both_hosts_is_one_record_with_both_urls(crawled: Settings) 
 
 
 def test_every_response_is_in_a_standard_warc(crawled: Settings) -> None:
-    with RecordStore(crawled.data_dir, crawled.site, create=False) as store:
+    with RecordStore(crawled.data_dir, create=False) as store:
         captures = store.latest_captures()
     files = sorted((crawled.data_dir / "warc").glob("*.warc.gz"))
     assert files
@@ -74,9 +74,9 @@ def test_every_response_is_in_a_standard_warc(crawled: Settings) -> None:
                 assert record.rec_headers.get_header("WARC-Target-URI").startswith("http")
                 responses += 1
     assert responses >= len(captures) > 500
-    from crawler.archive import read_capture
+    from sitrep.crawler.archive import read_capture
 
-    with RecordStore(crawled.data_dir, crawled.site, create=False) as store:
+    with RecordStore(crawled.data_dir, create=False) as store:
         record = next(iter(records_of(crawled).values()))
         found = store.captures_of(record.urls[0])  # the lookup from a URL to its captures
     assert found
@@ -127,7 +127,7 @@ def test_refresh_records_one_changed_text(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["counts"]["changed"] == 1 and report["counts"].get("new", 0) == 0
-    with RecordStore(settings.data_dir, settings.site, create=False) as store:
+    with RecordStore(settings.data_dir, create=False) as store:
         assert [h["version"] for h in store.history(target.id)] == [1, 2]
         assert store.get(target.id).lead.startswith("A corrected first sentence.")
         assert store.count() == 80

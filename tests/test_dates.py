@@ -7,10 +7,10 @@ import datetime as dt
 
 import pytest
 
-from crawler import dates
-from crawler.assemble import assemble
-from crawler.config import load
-from crawler.record import Record
+from sitrep import dates
+from sitrep.config import load
+from sitrep.crawler.assemble import assemble
+from sitrep.record import Record
 
 D = dt.date
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from crawler import config
-from crawler.errors import ExitStatus
-from search.cli import cli
+from sitrep import config
+from sitrep.cli.main import cli
+from sitrep.errors import ExitStatus
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

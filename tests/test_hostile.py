@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.config import load
-from index.store import RecordStore
-from search import Archive
+from sitrep import Archive
+from sitrep.config import load
+from sitrep.index.store import RecordStore
 from tests.conftest import ROOT, SITREP
 from tests.hostile import EXPECTED, GOOD_TITLES, HOST, HostileServer, settings_toml
 
@@ -52,7 +52,7 @@ def test_hostile_site(tmp_path: Path) -> None:
     assert peak_mb < 300
 
     settings = load(path, environ={})
-    with RecordStore(settings.data_dir, settings.site, create=False) as store:
+    with RecordStore(settings.data_dir, create=False) as store:
         ledger = {
             url.split(f":{server.port}", 1)[1]: (outcome, reason)
             for url, outcome, reason in store.ledger(report["run_id"])
@@ -80,8 +80,8 @@ def test_hostile_site(tmp_path: Path) -> None:
 
 def test_a_layout_change_fails_the_crawl_loudly(tmp_path: Path) -> None:
     """The site turns into a script-rendered shell: pages still answer 200, but nothing parses."""
-    from crawler.sample.generate import generate, read_truth
-    from crawler.sample.server import serve
+    from sitrep.crawler.sample.generate import generate, read_truth
+    from sitrep.crawler.sample.server import serve
     from tests.conftest import run_sitrep, sample_settings
 
     generate(tmp_path / "sample", count=60, seed=11)

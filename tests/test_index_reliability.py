@@ -17,12 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from crawler.config import Settings, load
-from crawler.errors import IndexDamaged, IndexMissing
-from crawler.record import Record, finish
-from index import writing
-from index.store import RecordStore
-from search import Archive
+from sitrep import Archive
+from sitrep.config import Settings, load
+from sitrep.crawler.assemble import assembler
+from sitrep.errors import IndexDamaged, IndexMissing
+from sitrep.index import writing
+from sitrep.index.store import RecordStore
+from sitrep.record import Record, finish
 from tests.conftest import ROOT, run_sitrep
 
 
@@ -59,13 +60,13 @@ def settings_for(data: Path) -> Settings:
 
 
 def add_records(settings: Settings, first: int, count: int) -> None:
-    with RecordStore(settings.data_dir, settings.site) as store:
+    with RecordStore(settings.data_dir, assemble=assembler(settings.site)) as store:
         for i in range(first, first + count):
             store.add_page(synthetic(i))
 
 
 def store_order(settings: Settings) -> list[str]:
-    with RecordStore(settings.data_dir, settings.site, create=False) as store:
+    with RecordStore(settings.data_dir, create=False) as store:
         return [r[0] for r in store.db.execute("SELECT id FROM records ORDER BY seq")]
 
 
@@ -225,7 +226,7 @@ def test_two_writers_twenty_commits_each_lose_nothing(tmp_path: Path) -> None:
     add_records(settings, 0, 10)
     writing.update_index(settings)
     code = (
-        "import sys\nfrom tests.test_index_reliability import add_records, settings_for\nfrom index.writing import update_index\n"
+        "import sys\nfrom tests.test_index_reliability import add_records, settings_for\nfrom sitrep.index.writing import update_index\n"
         "s = settings_for(sys.argv[1]); base = int(sys.argv[2])\n"
         "for n in range(20):\n    add_records(s, base + n * 5, 5)\n    update_index(s)\n"
     )
@@ -257,7 +258,7 @@ def test_a_writer_that_cannot_get_the_lock_exits_with_one_line(tmp_path: Path) -
 
 
 def test_only_sitrep_errors_escape_and_no_descriptor_leaks(tmp_path: Path) -> None:
-    from crawler.errors import SitrepError
+    from sitrep.errors import SitrepError
 
     settings = settings_for(tmp_path / "data")
     add_records(settings, 0, 80)
@@ -280,7 +281,7 @@ def test_only_sitrep_errors_escape_and_no_descriptor_leaks(tmp_path: Path) -> No
 
 
 def test_crawl_settings_are_polite_and_bounded() -> None:
-    from crawler.run import scrapy_settings
+    from sitrep.crawler.run import scrapy_settings
 
     s = scrapy_settings(load(path=None, environ={}))
     assert s["ROBOTSTXT_OBEY"] is True
@@ -296,7 +297,7 @@ def test_dataclass_records_never_half_written(tmp_path: Path) -> None:
     """A record is written in one transaction: a failure inside leaves the store as it was."""
     settings = settings_for(tmp_path / "data")
     add_records(settings, 0, 3)
-    with RecordStore(settings.data_dir, settings.site) as store:
+    with RecordStore(settings.data_dir, assemble=assembler(settings.site)) as store:
         broken = dataclasses.replace(synthetic(99), layout="no-such-layout")
         with pytest.raises(ValueError):
             store.add_page(broken)

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from crawler import urls as urlrules
-from crawler.config import load
-from crawler.parsers import listing, parse_article
-from crawler.sample import generate as gen
-from crawler.sample import render
-from index.store import RecordStore
+from sitrep.config import load
+from sitrep.crawler import urls as urlrules
+from sitrep.crawler.assemble import assembler
+from sitrep.crawler.parsers import listing, parse_article
+from sitrep.crawler.sample import generate as gen
+from sitrep.crawler.sample import render
+from sitrep.index.store import RecordStore
 
 
 def pages_on_disk(sample: Path):  # type: ignore[no-untyped-def]
@@ -25,7 +26,7 @@ def pages_on_disk(sample: Path):  # type: ignore[no-untyped-def]
 
 def test_parsed_sample_equals_ground_truth(sample: Path, truth: dict, tmp_path: Path) -> None:
     site = dataclasses.replace(load(path=None, environ={}).sites["belarusinfocus"], last_year=gen.LAST_YEAR)
-    store = RecordStore(tmp_path, site)
+    store = RecordStore(tmp_path, assemble=assembler(site))
     for url, html in pages_on_disk(sample):
         if "/private/" in url:
             continue

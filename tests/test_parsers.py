@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from crawler.config import load
-from crawler.errors import ParseError
-from crawler.parsers import parse_article
-from crawler.parsers.common import decode
-from crawler.record import Record
+from sitrep.config import load
+from sitrep.crawler.parsers import parse_article
+from sitrep.crawler.parsers.common import decode
+from sitrep.errors import ParseError
+from sitrep.record import Record
 
 PAGES = Path(__file__).parent / "pages"
 TABLE = tomllib.loads((PAGES / "urls.toml").read_text(encoding="utf-8"))

@@ -7,8 +7,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from crawler.sample.generate import generate
-from crawler.sample.server import SampleServer
+from sitrep.crawler.sample.generate import generate
+from sitrep.crawler.sample.server import SampleServer
 
 
 def tree_digest(folder: Path) -> str:

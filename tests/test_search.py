@@ -10,10 +10,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from crawler.config import Settings
-from crawler.record import Record
-from search import Archive, QueryError, RecordNotFound, Results
-from search.output import results_text, timeline_text
+from sitrep import Archive, QueryError, RecordNotFound, Results
+from sitrep.cli.output import results_text, timeline_text
+from sitrep.config import Settings
+from sitrep.record import Record
 from tests.conftest import run_sitrep
 
 
@@ -287,7 +287,7 @@ def test_cli_human_output_with_and_without_colour(archive: Archive, crawled: Set
 
 
 def test_archive_as_the_readme_embeds_it(crawled: Settings) -> None:
-    from search import Archive as Embedded
+    from sitrep import Archive as Embedded
 
     with Embedded.open(crawled.data_dir) as archive:
         results = archive.search("oil", countries=["AZ"], since="2016", sort="newest", per_page=5)

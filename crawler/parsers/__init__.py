@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from crawler.config import Site
-from crawler.countries import Tagger
-from crawler.errors import ParseError
-from crawler.parsers import current, headerless, old, transitional
-from crawler.parsers.common import check_title, decode, find_title, read_page
-from crawler.record import Record
+from sitrep.config import Site
+from sitrep.countries import Tagger
+from sitrep.crawler.parsers import current, headerless, old, transitional
+from sitrep.crawler.parsers.common import check_title, decode, find_title, read_page
+from sitrep.errors import ParseError
+from sitrep.record import Record
 
 GENERATIONS: tuple[ModuleType, ...] = (old, current, transitional, headerless)
 

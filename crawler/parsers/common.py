@@ -15,11 +15,11 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from crawler import countries, dates
-from crawler import urls as urlrules
-from crawler.config import Labels, Site
-from crawler.errors import ParseError
-from crawler.record import Record, finish, make_id, normalise_text
+from sitrep import countries, dates
+from sitrep.config import Labels, Site
+from sitrep.crawler import urls as urlrules
+from sitrep.errors import ParseError
+from sitrep.record import Record, finish, make_id, normalise_text
 
 BLOCK_TAGS = frozenset(
     [

@@ -7,8 +7,8 @@ with their expected JSON under ``tests/pages/<layout>/``, and register it in ``G
 
 from __future__ import annotations
 
-from crawler.parsers.common import Page, build_record, match_trend, read_content, read_header
-from crawler.record import Record
+from sitrep.crawler.parsers.common import Page, build_record, match_trend, read_content, read_header
+from sitrep.record import Record
 
 LAYOUT = "current"
 

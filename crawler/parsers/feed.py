@@ -7,8 +7,8 @@ import email.utils
 
 from lxml import etree
 
-from crawler.errors import ParseError
-from crawler.record import normalise_text
+from sitrep.errors import ParseError
+from sitrep.record import normalise_text
 
 
 @dataclasses.dataclass(frozen=True)

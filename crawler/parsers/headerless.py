@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from crawler.parsers.common import Page, build_record, read_content
-from crawler.record import Record
+from sitrep.crawler.parsers.common import Page, build_record, read_content
+from sitrep.record import Record
 
 LAYOUT = "headerless"
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from crawler import dates
-from crawler import urls as urlrules
-from crawler.config import Site
-from crawler.parsers.common import Block, read_page
+from sitrep import dates
+from sitrep.config import Site
+from sitrep.crawler import urls as urlrules
+from sitrep.crawler.parsers.common import Block, read_page
 
 
 @dataclasses.dataclass(frozen=True)

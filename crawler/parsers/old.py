@@ -6,9 +6,9 @@ date). Which week a text belongs to is settled when its pages are merged (``craw
 
 from __future__ import annotations
 
-from crawler import dates
-from crawler.parsers.common import Page, build_record, match_trend, read_content
-from crawler.record import Record
+from sitrep import dates
+from sitrep.crawler.parsers.common import Page, build_record, match_trend, read_content
+from sitrep.record import Record
 
 LAYOUT = "old"
 

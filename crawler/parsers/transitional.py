@@ -5,9 +5,9 @@ The topic comes from the URL's section (old sections mapped by the profile's tab
 
 from __future__ import annotations
 
-from crawler.parsers import current
-from crawler.parsers.common import Page, build_record, read_content, read_header
-from crawler.record import Record
+from sitrep.crawler.parsers import current
+from sitrep.crawler.parsers.common import Page, build_record, read_content, read_header
+from sitrep.record import Record
 
 LAYOUT = "transitional"
 

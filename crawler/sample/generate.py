@@ -21,11 +21,11 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from crawler import urls as urlrules
-from crawler.config import Site, load
-from crawler.dates import YearlessRange
-from crawler.record import Record, finish, make_id
-from crawler.sample import prose, render
+from sitrep.config import Site, load
+from sitrep.crawler import urls as urlrules
+from sitrep.crawler.sample import prose, render
+from sitrep.dates import YearlessRange
+from sitrep.record import Record, finish, make_id
 
 LAST_YEAR = 2025
 FIRST_WEEK = dt.date(2014, 1, 6)

@@ -11,8 +11,8 @@ import dataclasses
 import datetime as dt
 from html import escape
 
-from crawler import dates
-from crawler.config import Labels
+from sitrep import dates
+from sitrep.config import Labels
 
 EN_MONTHS = tuple(name.capitalize() for name in dates.EN_MONTHS)
 RU_GEN = (

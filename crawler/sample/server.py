@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from crawler.sample.generate import INFO, LAST_YEAR, PRO
+from sitrep.crawler.sample.generate import INFO, LAST_YEAR, PRO
 
 TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -104,7 +104,7 @@ def settings_toml(port: int, data_dir: str | Path, fast: bool = True) -> str:
     Only the start URLs, ``crawl.resolve`` and ``last_year`` change; with ``fast`` the politeness
     delays are dropped, which is right for loopback and wrong for the live site.
     """
-    from crawler.config import load
+    from sitrep.config import load
 
     site = load(path=None, environ={}).sites["belarusinfocus"]
     starts = [

@@ -18,14 +18,14 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler import urls as urlrules
-from crawler.config import load
-from crawler.errors import ParseError
-from crawler.items import ListingItem, PageItem
-from crawler.parsers import feed, listing
-from crawler.state import CrawlState
-from crawler.worker import Worker, parse_listing
-from index.store import ROBOTS
+from sitrep.config import load
+from sitrep.crawler import urls as urlrules
+from sitrep.crawler.items import ListingItem, PageItem
+from sitrep.crawler.parsers import feed, listing
+from sitrep.crawler.state import CrawlState
+from sitrep.crawler.worker import Worker, parse_listing
+from sitrep.errors import ParseError
+from sitrep.index.store import ROBOTS
 
 
 def utcnow() -> str:

@@ -14,9 +14,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from crawler.config import load  # noqa: E402
-from crawler.parsers import feed, listing, parse_article  # noqa: E402
-from crawler.parsers.common import decode  # noqa: E402
+from sitrep.config import load  # noqa: E402
+from sitrep.crawler.parsers import feed, listing, parse_article  # noqa: E402
+from sitrep.crawler.parsers.common import decode  # noqa: E402
 
 LISTING_YEAR = 2025  # the crawl year the listing fixtures are read in
 

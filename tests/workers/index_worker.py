@@ -7,9 +7,9 @@ import sys
 
 from whoosh.writing import SegmentWriter
 
-from crawler.config import load
-from index import writing
-from index.store import RecordStore
+from sitrep.config import load
+from sitrep.index import writing
+from sitrep.index.store import RecordStore
 
 
 def main(data_dir: str, batch: int) -> None:
@@ -25,7 +25,7 @@ def main(data_dir: str, batch: int) -> None:
     writing.BATCH = batch
     link = writing.index_dir(settings.data_dir)
     seq = writing.read_meta(link.resolve()).get("seq", 0) if link.exists() else 0
-    with RecordStore(settings.data_dir, settings.site, create=False) as store:
+    with RecordStore(settings.data_dir, create=False) as store:
         start = int(store.db.execute("SELECT COUNT(*) FROM records WHERE seq <= ?", (seq,)).fetchone()[0])
     print("START", start, flush=True)
     writing.update_index(settings)

@@ -1,6 +1,6 @@
 """Every error a user can cause or meet, as values that carry their data and a hint.
 
-One place (``search.cli``) turns them into one stderr line and an exit code; the Python API
+One place (``sitrep.cli.main``) turns them into one stderr line and an exit code; the Python API
 lets them escape as they are, so callers can catch ``SitrepError`` alone.
 """
 

@@ -12,9 +12,9 @@ import sys
 from collections.abc import Iterable
 from typing import TextIO
 
-from crawler.dates import EN_MONTHS
-from crawler.record import Record
-from search.results import FacetCount, Hit, Results, Stats, Timeline
+from sitrep.dates import EN_MONTHS
+from sitrep.record import Record
+from sitrep.search.results import FacetCount, Hit, Results, Stats, Timeline
 
 MONTHS = tuple(name.capitalize() for name in EN_MONTHS)
 TREND_MARK = {"improved": ("▲ improved", "32"), "worsened": ("▼ worsened", "31"), "unchanged": ("■ unchanged", "")}

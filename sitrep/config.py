@@ -1,7 +1,7 @@
 """Settings: read once from ``settings.toml`` into validated, frozen dataclasses.
 
 Precedence, lowest first: the defaults below (and the built-in site profile shipped as
-``crawler/data/sites/*.toml``) < the settings file < ``SITREP_<SECTION>_<KEY>`` environment
+``sitrep/data/sites/*.toml``) < the settings file < ``SITREP_<SECTION>_<KEY>`` environment
 variables < command-line flags. Anything unknown, mistyped or impossible stops with one
 ``ConfigError`` line naming the file, the key, what was expected and what was found.
 """
@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from crawler.errors import ConfigError
+from sitrep.errors import ConfigError
 
 DEFAULT_FILE = "settings.toml"
 
@@ -286,7 +286,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 def builtin_sites() -> dict[str, dict[str, Any]]:
     """The site profiles shipped with sitrep, as raw tables."""
-    folder = resources.files("crawler") / "data" / "sites"
+    folder = resources.files("sitrep") / "data" / "sites"
     out = {}
     for entry in folder.iterdir():
         if entry.name.endswith(".toml"):

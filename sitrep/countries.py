@@ -1,6 +1,6 @@
 """Which countries and organisations a text is about, from English, Russian and Belarusian words.
 
-The aliases are data (``crawler/data/countries.toml`` plus ISO names from pycountry, plus
+The aliases are data (``sitrep/data/countries.toml`` plus ISO names from pycountry, plus
 ``[countries.*]`` in settings.toml). Texts are cut into tokens once and looked up in a dict,
 longest phrase first, so tagging costs far less than parsing. A token that carries a dot
 inside (``TUT.BY``, ``president.gov.by``, an e-mail) is one token that names nothing, which is
@@ -172,7 +172,7 @@ class Tagger:
 
 
 def builtin_table() -> dict[str, object]:
-    return tomllib.loads((resources.files("crawler") / "data" / "countries.toml").read_text(encoding="utf-8"))
+    return tomllib.loads((resources.files("sitrep") / "data" / "countries.toml").read_text(encoding="utf-8"))
 
 
 def merged_table(extra: Mapping[str, Mapping[str, Iterable[str]]]) -> dict[str, object]:

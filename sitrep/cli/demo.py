@@ -13,15 +13,15 @@ from pathlib import Path
 
 import click
 
-from crawler.config import Settings, load
-from search import output
+from sitrep.cli import output
+from sitrep.config import Settings, load
 
 
 def run_demo(settings: Settings, count: int, color: bool) -> int:
-    from crawler.run import crawl
-    from crawler.sample.generate import generate
-    from crawler.sample.server import serve, settings_toml
-    from search.api import Archive
+    from sitrep.crawler.run import crawl
+    from sitrep.crawler.sample.generate import generate
+    from sitrep.crawler.sample.server import serve, settings_toml
+    from sitrep.search.api import Archive
 
     data_dir = settings.data_dir
     started = time.perf_counter()

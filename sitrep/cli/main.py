@@ -16,10 +16,10 @@ from typing import Any
 
 import click
 
-from crawler import __version__
-from crawler.config import Settings, load
-from crawler.errors import ExitStatus, SitrepError
-from search import output
+from sitrep import __version__
+from sitrep.cli import output
+from sitrep.config import Settings, load
+from sitrep.errors import ExitStatus, SitrepError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -87,7 +87,7 @@ def _filters(kw: dict[str, Any]) -> dict[str, Any]:
 
 
 def _open(state: State):  # type: ignore[no-untyped-def]
-    from search.api import Archive
+    from sitrep.search.api import Archive
 
     return Archive(state.settings)
 
@@ -179,7 +179,7 @@ def show(state: State, record_id: str, as_json: bool, similar: bool) -> None:
 @pass_state
 def facets(state: State, query: str, facets: tuple[str, ...], as_json: bool, **kw: Any) -> None:
     """Facet counts (countries, orgs, topic, trend, lang, author, year, month) for a query or the whole archive."""
-    from search.facets import FACET_FIELD
+    from sitrep.search.facets import FACET_FIELD
 
     with _open(state) as archive:
         results = archive.search(query, per_page=1, facets=facets or tuple(FACET_FIELD), **_filters(kw))
@@ -230,7 +230,7 @@ def timeline(state: State, query: str, by: str, split: str | None, as_json: bool
 @pass_state
 def crawl(state: State, full: bool, refresh: bool, as_json: bool) -> int:
     """Crawl the site profile's pages into the record store and update the index (run it weekly)."""
-    from crawler.run import crawl as run_crawl
+    from sitrep.crawler.run import crawl as run_crawl
 
     report = run_crawl(state.settings, full=full, refresh=refresh, progress=sys.stderr.isatty() and not as_json)
     if as_json:
@@ -251,7 +251,7 @@ def crawl(state: State, full: bool, refresh: bool, as_json: bool) -> int:
 @pass_state
 def index(state: State, rebuild: bool) -> None:
     """Bring the search index up to date with the record store."""
-    from index.writing import rebuild_index, update_index
+    from sitrep.index.writing import rebuild_index, update_index
 
     count = rebuild_index(state.settings) if rebuild else update_index(state.settings)
     click.echo(f"{'rebuilt the index with' if rebuild else 'indexed'} {count} records")
@@ -262,8 +262,8 @@ def index(state: State, rebuild: bool) -> None:
 @pass_state
 def reparse(state: State, as_json: bool) -> None:
     """Rebuild every record from the raw WARC archive with the current parser (no network)."""
-    from crawler.reparse import reparse as run_reparse
-    from index.writing import rebuild_index
+    from sitrep.crawler.reparse import reparse as run_reparse
+    from sitrep.index.writing import rebuild_index
 
     changes = run_reparse(state.settings)
     rebuild_index(state.settings)
@@ -290,10 +290,10 @@ def parse(state: State, file: Any, url: str) -> None:
     """Parse a saved page (FILE, or - for stdin) and print its record, listing entries or feed as JSON."""
     import dataclasses
 
-    from crawler import urls as urlrules
-    from crawler.countries import tagger_for
-    from crawler.parsers import feed, listing, parse_article
-    from crawler.parsers.common import decode
+    from sitrep.countries import tagger_for
+    from sitrep.crawler import urls as urlrules
+    from sitrep.crawler.parsers import feed, listing, parse_article
+    from sitrep.crawler.parsers.common import decode
 
     body = file.read()
     site = state.settings.site
@@ -314,7 +314,7 @@ def parse(state: State, file: Any, url: str) -> None:
 @pass_state
 def demo(state: State, count: int) -> int:
     """Generate the sample archive, serve it on 127.0.0.1, crawl, index and run example searches."""
-    from search.demo import run_demo
+    from sitrep.cli.demo import run_demo
 
     return run_demo(state.settings, count, output.use_color())
 
@@ -339,7 +339,7 @@ def main(argv: list[str] | None = None) -> None:
         if debug:
             raise
         if wants_json:
-            from search.results import error_dict
+            from sitrep.search.results import error_dict
 
             click.echo(json.dumps(error_dict(exc.one_line(), int(exc.status)), ensure_ascii=False))
         click.echo(f"Error: {exc.one_line()}", err=True)
@@ -356,7 +356,3 @@ def main(argv: list[str] | None = None) -> None:
         )
         code = ExitStatus.ERROR
     sys.exit(int(code or 0))
-
-
-if __name__ == "__main__":
-    main()
