@@ -8,6 +8,7 @@ escape.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import pickle
@@ -32,9 +33,11 @@ from sitrep.index.store import RecordStore
 from sitrep.index.writing import open_index, quiet_collect
 from sitrep.record import Record
 from sitrep.search import facets as facet_math
+from sitrep.search import trends as trend_math
 from sitrep.search.highlight import Snippet, snippet, stemmer_of
 from sitrep.search.query import Filters, Vocabulary, keyword_filters, split_query
 from sitrep.search.results import FacetCount, Hit, Results, Stats, Timeline
+from sitrep.search.trends import Trends
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -371,6 +374,25 @@ class Archive:
             if any(row):
                 series[name] = row
         return Timeline(by, split, tuple(periods), {k: tuple(v) for k, v in series.items()}, len(docs))
+
+    @_guarded
+    def trends(self, text: str = "", *, by: str = "month", split: str | None = None, **filters: Any) -> Trends:
+        """Improved/unchanged/worsened per month, quarter or year, with shares, balance and
+        streaks (``sitrep.search.trends``), for the records matching ``text`` and ``filters``."""
+        if by not in trend_math.BY:
+            raise QueryError(by, f"by must be one of {', '.join(trend_math.BY)}")
+        if split not in (None, "topic"):
+            raise QueryError(str(split), "split must be topic")
+        q, parsed, _ = self._parse(text)
+        merged = parsed.merged(keyword_filters(self.vocab, **filters))
+        hits = self._matching(q, merged)
+        dv = self.docvalues
+        verdict = {d: v for v, m in dv.facets["trend"].items() for d in docnums_of(m & hits)}
+        topic = {d: t for t, m in dv.facets["topic"].items() for d in docnums_of(m & hits)}
+        docs = docnums_of(hits)
+        points = [(dt.date.fromordinal(dv.weeks[d]), verdict.get(d), topic.get(d)) for d in docs if dv.weeks[d]]
+        result = trend_math.summarise(points, by, split, {"text": text, "filters": merged.to_dict()})
+        return dataclasses.replace(result, undated=len(docs) - len(points))
 
 
 def _union(masks: Any) -> int:

@@ -7,33 +7,17 @@ Ctrl-C exits 130. Scrapy is imported only by the commands that crawl.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import sys
-from collections.abc import Callable
 from typing import Any
 
 import click
 
 from sitrep import __version__
-from sitrep.cli import output
-from sitrep.config import Settings, load
+from sitrep.cli import output, trends
+from sitrep.cli.common import CONTEXT, State, echo_json, filter_options, filters_of, open_archive, pass_state
 from sitrep.errors import ExitStatus, SitrepError
-
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-class State:
-    def __init__(self, settings_path: str | None, data_dir: str | None, debug: bool) -> None:
-        self.settings_path, self.data_dir, self.debug = settings_path, data_dir, debug
-
-    @functools.cached_property
-    def settings(self) -> Settings:
-        return load(self.settings_path, overrides={"storage.data_dir": self.data_dir})
-
-
-pass_state = click.make_pass_decorator(State)
 
 
 @click.group(context_settings=CONTEXT)
@@ -51,49 +35,6 @@ pass_state = click.make_pass_decorator(State)
 def cli(ctx: click.Context, settings_path: str | None, data_dir: str | None, debug: bool) -> None:
     """Search ten years of weekly situation analysis (Belarus in Focus) by text, date and country."""
     ctx.obj = State(settings_path, data_dir, debug)
-
-
-def filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """The filters search, facets and timeline share; declared once."""
-    for decorator in reversed(
-        [
-            click.option("--country", "countries", multiple=True, help="ISO code or name; repeat for several."),
-            click.option("--all-countries", is_flag=True, help="Require every --country, not any."),
-            click.option("--org", "orgs", multiple=True, help="EU, NATO, CSTO, EAEU, OSCE, UN, CIS, IMF, …"),
-            click.option("--topic", "topics", multiple=True, help="Topic slug or word (security, elite, …)."),
-            click.option("--trend", "trends", multiple=True, help="improved/better, worsened/worse, unchanged/same."),
-            click.option("--lang", "langs", multiple=True, help="en, ru or be."),
-            click.option("--author", "authors", multiple=True),
-            click.option("--from", "since", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD (week start)."),
-            click.option("--to", "until", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD, inclusive."),
-        ]
-    ):
-        fn = decorator(fn)
-    return fn
-
-
-def _filters(kw: dict[str, Any]) -> dict[str, Any]:
-    return dict(
-        countries=kw["countries"],
-        countries_mode="all" if kw["all_countries"] else "any",
-        orgs=kw["orgs"],
-        topics=kw["topics"],
-        trends=kw["trends"],
-        langs=kw["langs"],
-        authors=kw["authors"],
-        since=kw["since"],
-        until=kw["until"],
-    )
-
-
-def _open(state: State):  # type: ignore[no-untyped-def]
-    from sitrep.search.api import Archive
-
-    return Archive(state.settings)
-
-
-def _json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -124,17 +65,17 @@ def search(
     """Full-text search with filters and facets: QUERY takes Whoosh syntax and country:, topic:, trend:, date:, … fields."""
     if as_json and as_nl:
         raise click.UsageError("--json and --nl exclude each other")
-    with _open(state) as archive:
+    with open_archive(state) as archive:
         results = archive.search(
             query,
             sort=sort,
             page=page,
             per_page=per_page,
             facets=facets or state.settings.search.facets,
-            **_filters(kw),
+            **filters_of(kw),
         )
     if as_json:
-        _json(results.to_dict())
+        echo_json(results.to_dict())
     elif as_nl:
         for hit in results.hits:
             click.echo(hit.record.to_json())
@@ -149,12 +90,12 @@ def search(
 @pass_state
 def show(state: State, record_id: str, as_json: bool, similar: bool) -> None:
     """One whole record, with its versions."""
-    with _open(state) as archive:
+    with open_archive(state) as archive:
         record = archive.get(record_id)
         history = archive.history(record_id)
         alike = archive.similar(record_id, 5) if similar else ()
     if as_json:
-        _json(
+        echo_json(
             {
                 "ok": True,
                 "version": 1,
@@ -181,12 +122,12 @@ def facets(state: State, query: str, facets: tuple[str, ...], as_json: bool, **k
     """Facet counts (countries, orgs, topic, trend, lang, author, year, month) for a query or the whole archive."""
     from sitrep.search.facets import FACET_FIELD
 
-    with _open(state) as archive:
-        results = archive.search(query, per_page=1, facets=facets or tuple(FACET_FIELD), **_filters(kw))
+    with open_archive(state) as archive:
+        results = archive.search(query, per_page=1, facets=facets or tuple(FACET_FIELD), **filters_of(kw))
     if as_json:
         data = results.to_dict()
         data.pop("hits")
-        _json(data)
+        echo_json(data)
         return
     for name, values in results.facets.items():
         click.echo(output.facet_line(name, values, 20))
@@ -198,10 +139,10 @@ def facets(state: State, query: str, facets: tuple[str, ...], as_json: bool, **k
 @pass_state
 def stats(state: State, as_json: bool) -> None:
     """Records by year, topic, trend, language and country; the last crawl."""
-    with _open(state) as archive:
+    with open_archive(state) as archive:
         result = archive.stats()
     if as_json:
-        _json(result.to_dict())
+        echo_json(result.to_dict())
     else:
         click.echo(output.stats_text(result, state.settings.search.facet_top))
 
@@ -215,10 +156,10 @@ def stats(state: State, as_json: bool) -> None:
 @pass_state
 def timeline(state: State, query: str, by: str, split: str | None, as_json: bool, **kw: Any) -> None:
     """How often a query comes up per week, month or year, as bars (empty periods shown)."""
-    with _open(state) as archive:
-        result = archive.timeline(query, by=by, split=split, **_filters(kw))
+    with open_archive(state) as archive:
+        result = archive.timeline(query, by=by, split=split, **filters_of(kw))
     if as_json:
-        _json(result.to_dict())
+        echo_json(result.to_dict())
     else:
         click.echo(output.timeline_text(result, output.use_color()))
 
@@ -234,7 +175,7 @@ def crawl(state: State, full: bool, refresh: bool, as_json: bool) -> int:
 
     report = run_crawl(state.settings, full=full, refresh=refresh, progress=sys.stderr.isatty() and not as_json)
     if as_json:
-        _json({"ok": not report.verdict, **report.to_dict()})
+        echo_json({"ok": not report.verdict, **report.to_dict()})
     else:
         click.echo(report.summary())
         for url, reason in report.failures[:20]:
@@ -268,7 +209,7 @@ def reparse(state: State, as_json: bool) -> None:
     changes = run_reparse(state.settings)
     rebuild_index(state.settings)
     if as_json:
-        _json({"ok": True, **changes})
+        echo_json({"ok": True, **changes})
         return
     click.echo(
         f"reparsed {changes['pages']} pages into {changes['records']} records: {len(changes['added'])} added, "
@@ -298,9 +239,9 @@ def parse(state: State, file: Any, url: str) -> None:
     body = file.read()
     site = state.settings.site
     if urlrules.is_feed(url, site):
-        _json([dataclasses.asdict(e) for e in feed.parse(url, body)])
+        echo_json([dataclasses.asdict(e) for e in feed.parse(url, body)])
     elif urlrules.is_listing(url, site):
-        _json(listing.parse(url, decode(body), site).to_dict())
+        echo_json(listing.parse(url, decode(body), site).to_dict())
     else:
         click.echo(
             parse_article(url, decode(body), site, tagger=tagger_for(state.settings.countries)).to_json(indent=2)
@@ -317,6 +258,10 @@ def demo(state: State, count: int) -> int:
     from sitrep.cli.demo import run_demo
 
     return run_demo(state.settings, count, output.use_color())
+
+
+for _command in (trends.trends,):
+    cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> None:
