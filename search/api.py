@@ -17,7 +17,7 @@ import struct
 import time
 import warnings
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -245,6 +245,26 @@ class Archive:
             suggestion,
             (time.perf_counter() - started) * 1000,
         )
+
+    @_guarded
+    def iter_records(
+        self, text: str = "", *, sort: str = "newest", chunk: int = 500, **filters: Any
+    ) -> Iterator[Record]:
+        """Every record matching ``text`` and ``filters`` (``search``'s keywords), newest or
+        oldest week first or by relevance, read from the store ``chunk`` at a time: the whole
+        result set for exports, without holding it in memory."""
+        if sort not in SORTS:
+            raise QueryError(sort, f"unknown sort (sorts: {', '.join(SORTS)})")
+        q, parsed, _ = self._parse(text)
+        hits = self._matching(q, parsed.merged(keyword_filters(self.vocab, **filters)))
+        order = [d for d, _ in self._rank(q, hits, sort, hits.bit_count(), narrowed=True)] if hits else []
+        return self._records_of(order, chunk)
+
+    def _records_of(self, docnums: list[int], chunk: int) -> Iterator[Record]:
+        for i in range(0, len(docnums), chunk):
+            ids = [self.docvalues.ids[d] for d in docnums[i : i + chunk]]
+            found = self.store.get_many(ids)
+            yield from (found[rid] for rid in ids if rid in found)
 
     def _rank(
         self, q: wq.Query | None, hits_mask: int, sort: str, needed: int, narrowed: bool

@@ -111,3 +111,9 @@ class RecordNotFound(SitrepError):
 
 class CrawlFailed(SitrepError):
     status = ExitStatus.CRAWL_FAILED
+
+
+class MissingDependency(SitrepError):
+    """An optional feature whose extra is not installed (e.g. Parquet without pyarrow)."""
+
+    status = ExitStatus.USAGE

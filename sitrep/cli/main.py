@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from sitrep import __version__
-from sitrep.cli import output, trends
+from sitrep.cli import export, output, trends
 from sitrep.cli.common import CONTEXT, State, echo_json, filter_options, filters_of, open_archive, pass_state
 from sitrep.errors import ExitStatus, SitrepError
 
@@ -260,7 +260,7 @@ def demo(state: State, count: int) -> int:
     return run_demo(state.settings, count, output.use_color())
 
 
-for _command in (trends.trends,):
+for _command in (trends.trends, export.export_command):
     cli.add_command(_command)
 
 
