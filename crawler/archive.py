@@ -11,9 +11,12 @@ import gzip
 import io
 from pathlib import Path
 
-from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
+
+from sitrep.index.warc import read_capture  # one reader, shared with sitrep archived
+
+__all__ = ["WarcArchive", "read_capture"]
 
 
 class WarcArchive:
@@ -51,13 +54,3 @@ class WarcArchive:
 
     def close(self) -> None:
         self.fh.close()
-
-
-def read_capture(folder: str | Path, name: str, offset: int) -> tuple[str, int, bytes]:
-    """(url, status, body) of the capture at ``offset`` in ``name``."""
-    with (Path(folder) / name).open("rb") as fh:
-        fh.seek(offset)
-        for record in ArchiveIterator(fh):
-            status = int(record.http_headers.get_statuscode()) if record.http_headers else 0
-            return record.rec_headers.get_header("WARC-Target-URI"), status, record.content_stream().read()
-    raise ValueError(f"no WARC record at {name}:{offset}")

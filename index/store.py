@@ -312,6 +312,20 @@ class RecordStore:
         )
         return [{"version": v, "content_hash": h, "changed_at": c, "run_id": r} for v, h, c, r in rows]
 
+    def version(self, record_id: str, version: int) -> Record | None:
+        """The record as it was at ``version`` (1 is the first)."""
+        row = self.db.execute("SELECT json FROM history WHERE id = ? AND version = ?", (record_id, version)).fetchone()
+        return Record.from_json(row[0]) if row else None
+
+    def last_seq(self) -> int:
+        """The write sequence number of the newest record write (``changed_since`` counts from it)."""
+        return int(self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM records").fetchone()[0])
+
+    def record_of_url(self, url: str) -> str | None:
+        """The id of the record a page URL belongs to."""
+        row = self.db.execute("SELECT record_id FROM pages WHERE url = ?", (url,)).fetchone()
+        return str(row[0]) if row else None
+
     # --- captures, runs, ledger ------------------------------------------------------------
 
     def add_capture(

@@ -33,9 +33,11 @@ from sitrep.index.store import RecordStore
 from sitrep.index.writing import open_index, quiet_collect
 from sitrep.record import Record
 from sitrep.search import facets as facet_math
+from sitrep.search import records as record_refs
 from sitrep.search import trends as trend_math
 from sitrep.search.highlight import Snippet, snippet, stemmer_of
 from sitrep.search.query import Filters, Vocabulary, keyword_filters, split_query
+from sitrep.search.records import Capture
 from sitrep.search.results import FacetCount, Hit, Results, Stats, Timeline
 from sitrep.search.trends import Trends
 
@@ -260,6 +262,13 @@ class Archive:
         order = [d for d, _ in self._rank(q, hits, sort, hits.bit_count(), narrowed=True)] if hits else []
         return self._records_of(order, chunk)
 
+    @_guarded
+    def ids(self, text: str = "", **filters: Any) -> set[str]:
+        """The ids of every record matching ``text`` and ``filters`` (no records read)."""
+        q, parsed, _ = self._parse(text)
+        hits = self._matching(q, parsed.merged(keyword_filters(self.vocab, **filters)))
+        return {self.docvalues.ids[d] for d in docnums_of(hits)}
+
     def _records_of(self, docnums: list[int], chunk: int) -> Iterator[Record]:
         for i in range(0, len(docnums), chunk):
             ids = [self.docvalues.ids[d] for d in docnums[i : i + chunk]]
@@ -325,6 +334,37 @@ class Archive:
         if record is None:
             raise RecordNotFound(f"no record with id {record_id!r}")
         return record
+
+    @_guarded
+    def resolve(self, ref: str) -> str:
+        """The id of the record ``ref`` names: an id, a unique id prefix (6+ characters) or a URL."""
+        return record_refs.resolve(ref, self.docvalues.ids, self.store)
+
+    @_guarded
+    def version(self, record_id: str, version: int) -> Record:
+        """The record as it was at ``version`` (``history`` lists them)."""
+        found = self.store.version(self.get(record_id).id, version)
+        if found is None:
+            known = ", ".join(str(h["version"]) for h in self.store.history(record_id))
+            raise RecordNotFound(f"record {record_id} has no version {version}", f"its versions: {known}")
+        return found
+
+    @_guarded
+    def captures(self, record_id: str) -> list[Capture]:
+        """Where the record's pages sit in the WARC archive, newest fetch first."""
+        return record_refs.captures(self.get(record_id), self.store)
+
+    @_guarded
+    def archived(self, record_id: str, url: str | None = None) -> tuple[Capture, bytes]:
+        """The newest capture of the record (of ``url``, one of its URLs, if given) and its body
+        exactly as fetched."""
+        found = [c for c in self.captures(record_id) if url is None or c.url == url]
+        if not found:
+            urls = ", ".join(self.get(record_id).urls)
+            raise RecordNotFound(
+                f"no archived copy of {url or record_id}", f"the record's URLs: {urls}" if url else "crawl it again"
+            )
+        return found[0], record_refs.read(found[0], self.settings.data_dir)
 
     @_guarded
     def history(self, record_id: str) -> list[dict[str, Any]]:

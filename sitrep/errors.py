@@ -117,3 +117,14 @@ class MissingDependency(SitrepError):
     """An optional feature whose extra is not installed (e.g. Parquet without pyarrow)."""
 
     status = ExitStatus.USAGE
+
+
+class WatchError(SitrepError):
+    """A saved query (``sitrep watch``) that cannot be added as asked: a bad or taken name."""
+
+    status = ExitStatus.USAGE
+
+
+class WatchNotFound(SitrepError):
+    status = ExitStatus.NOT_FOUND
+    hint = "`sitrep watch list` shows the saved watches"

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from sitrep import __version__
-from sitrep.cli import export, output, trends
+from sitrep.cli import archived, cite, diff, export, output, trends, watch
 from sitrep.cli.common import CONTEXT, State, echo_json, filter_options, filters_of, open_archive, pass_state
 from sitrep.errors import ExitStatus, SitrepError
 
@@ -84,13 +84,14 @@ def search(
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("record_id")
-@click.option("--json", "as_json", is_flag=True)
+@click.argument("record_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="The record and its versions as JSON.")
 @click.option("--similar", is_flag=True, help="Also list the most similar records.")
 @pass_state
 def show(state: State, record_id: str, as_json: bool, similar: bool) -> None:
-    """One whole record, with its versions."""
+    """One whole record, with its versions. ID is an id, a unique prefix of 6+ characters, or a URL."""
     with open_archive(state) as archive:
+        record_id = archive.resolve(record_id)
         record = archive.get(record_id)
         history = archive.history(record_id)
         alike = archive.similar(record_id, 5) if similar else ()
@@ -172,16 +173,20 @@ def timeline(state: State, query: str, by: str, split: str | None, as_json: bool
 def crawl(state: State, full: bool, refresh: bool, as_json: bool) -> int:
     """Crawl the site profile's pages into the record store and update the index (run it weekly)."""
     from sitrep.crawler.run import crawl as run_crawl
+    from sitrep.search.watches import has_watches
 
     report = run_crawl(state.settings, full=full, refresh=refresh, progress=sys.stderr.isatty() and not as_json)
+    digests = watch.run_digest(state) if not report.verdict and has_watches(state.settings.data_dir) else []
     if as_json:
-        echo_json({"ok": not report.verdict, **report.to_dict()})
+        echo_json({"ok": not report.verdict, **report.to_dict(), "watches": [d.to_dict() for d in digests]})
     else:
         click.echo(report.summary())
         for url, reason in report.failures[:20]:
             click.echo(f"  failed {url}: {reason}", err=True)
         for url, reason in report.parse_errors[:20]:
             click.echo(f"  parse error {url}: {reason}", err=True)
+        if digests:
+            click.echo(watch.digest_text(digests))
         if report.verdict:
             click.echo(f"Error: {report.verdict}", err=True)
     return report.exit_code
@@ -260,7 +265,14 @@ def demo(state: State, count: int) -> int:
     return run_demo(state.settings, count, output.use_color())
 
 
-for _command in (trends.trends, export.export_command):
+for _command in (
+    trends.trends,
+    export.export_command,
+    cite.cite_command,
+    archived.archived,
+    diff.diff_command,
+    watch.watch,
+):
     cli.add_command(_command)
 
 
