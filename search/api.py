@@ -338,7 +338,8 @@ class Archive:
     @_guarded
     def resolve(self, ref: str) -> str:
         """The id of the record ``ref`` names: an id, a unique id prefix (6+ characters) or a URL."""
-        return record_refs.resolve(ref, self.docvalues.ids, self.store)
+        live = [self.docvalues.ids[d] for d in docnums_of(self.docvalues.live)]
+        return record_refs.resolve(ref, live, self.store)
 
     @_guarded
     def version(self, record_id: str, version: int) -> Record:

@@ -1,8 +1,9 @@
 """Saved queries ("watches"): which records are new or changed since a watch last ran.
 
 The reason people schedule the weekly crawl is to hear what is new for *their* query. A watch
-keeps its query, its filters and the store's write position (``seq``) when it last ran, in
-``<data>/watches.json``; running it lists the records written since then that match, and
+keeps its query, its filters and the store's history position when it last ran, in
+``<data>/watches.json``; running it lists the record versions written since then that match
+(version 1 is new, a later one changed), and
 writes an Atom feed of its latest entries to ``<data>/watches/<name>.atom`` for feed readers.
 A new watch starts from the moment it is added: the archive it was added to is not "new".
 """
@@ -36,7 +37,7 @@ class Watch:
     filters: dict[str, Any]
     created_at: str
     last_run_at: str | None
-    seq: int  # the store's write position when the watch last ran (or was added)
+    position: int  # the store's history position when the watch last ran (or was added)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -116,7 +117,7 @@ class Watches:
             raise WatchError(f"a watch named {name!r} exists", f"`sitrep watch rm {name}` first, or pick another name")
         archive.search(query, per_page=1, facets=(), **filters)
         data[name] = {"query": query, "filters": filters, "created_at": now(), "last_run_at": None}
-        data[name]["seq"] = archive.store.last_seq()
+        data[name]["position"] = archive.store.history_position()
         self._save(data)
         return _watch(name, data[name])
 
@@ -136,27 +137,26 @@ class Watches:
         names = [name] if name else sorted(data)
         if name and name not in data:
             raise WatchNotFound(f"no watch named {name!r}")
-        last = archive.store.last_seq()
         digests = []
         for n in names:
             watch = _watch(n, data[n])
             matching = archive.ids(watch.query, **watch.filters)
-            found = []
-            for records, _ in archive.store.changed_since(watch.seq):
-                for r in records:
-                    if r.id in matching:
-                        version = int(archive.store.history(r.id)[-1]["version"])
-                        found.append(Found("new" if version == 1 else "changed", version, r))
+            versions, position = archive.store.versions_since(watch.position)
+            latest = {rid: v for rid, v in versions if rid in matching}  # the last version of each wins
+            records = archive.store.get_many(latest)
+            found = [
+                Found("new" if v == 1 else "changed", v, records[rid]) for rid, v in latest.items() if rid in records
+            ]
             found.sort(key=lambda f: (f.record.week_start or "", f.record.id), reverse=True)
             feed = write_feed(self.data_dir, watch, found)
             digests.append(Digest(watch, watch.last_run_at, tuple(found), feed))
-            data[n].update(seq=last, last_run_at=now())
+            data[n].update(position=position, last_run_at=now())
         self._save(data)
         return digests
 
 
 def _watch(name: str, w: dict[str, Any]) -> Watch:
-    return Watch(name, w["query"], w["filters"], w["created_at"], w["last_run_at"], int(w["seq"]))
+    return Watch(name, w["query"], w["filters"], w["created_at"], w["last_run_at"], int(w["position"]))
 
 
 def write_feed(data_dir: Path, watch: Watch, found: list[Found]) -> Path:
