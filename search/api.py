@@ -34,11 +34,13 @@ from sitrep.index.writing import open_index, quiet_collect
 from sitrep.record import Record
 from sitrep.search import facets as facet_math
 from sitrep.search import records as record_refs
+from sitrep.search import runs as run_views
 from sitrep.search import trends as trend_math
 from sitrep.search.highlight import Snippet, snippet, stemmer_of
 from sitrep.search.query import Filters, Vocabulary, keyword_filters, split_query
 from sitrep.search.records import Capture
 from sitrep.search.results import FacetCount, Hit, Results, Stats, Timeline
+from sitrep.search.runs import Problem, Run, UnknownVerdict
 from sitrep.search.trends import Trends
 
 P = ParamSpec("P")
@@ -402,6 +404,31 @@ class Archive:
             facets={k: tuple(FacetCount(v, n) for v, n in vals) for k, vals in counted.items()},
             last_crawl=runs[-1] if runs else None,
         )
+
+    @_guarded
+    def runs(self) -> list[Run]:
+        """Every crawl run with its outcome and counts, oldest first."""
+        return run_views.runs(self.store)
+
+    @_guarded
+    def run_problems(self, run_id: int) -> list[Problem]:
+        """One run's failed and dropped URLs with their reasons."""
+        if run_id not in {r.id for r in self.runs()}:
+            raise RecordNotFound(f"no crawl run {run_id}", "`sitrep runs` lists them")
+        return run_views.problems(self.store, run_id)
+
+    @_guarded
+    def unknown_verdicts(self) -> list[UnknownVerdict]:
+        """Verdict phrases the trends table lacks, most records first, with those records."""
+        dv = self.docvalues
+        unjudged = dv.live & ~_union(dv.facets["trend"].values())
+        records = self.store.get_many(dv.ids[d] for d in docnums_of(unjudged))
+        phrases: dict[str, list[tuple[str, str]]] = {}
+        for r in sorted(records.values(), key=lambda r: r.id):
+            if r.trend_label:
+                phrases.setdefault(r.trend_label, []).append((r.id, r.title))
+        ordered = sorted(phrases.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        return [UnknownVerdict(p, tuple(found)) for p, found in ordered]
 
     @_guarded
     def timeline(self, text: str = "", *, by: str = "month", split: str | None = None, **filters: Any) -> Timeline:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from sitrep import Archive
-from sitrep.config import load
+from sitrep.config import Settings, load
 from sitrep.crawler.sample.generate import INFO, PRO, generate, read_truth
 from sitrep.crawler.sample.server import serve
 from sitrep.errors import RecordNotFound
@@ -163,3 +163,36 @@ def test_ids_by_prefix_or_url(edited: Edited) -> None:
             archive.resolve("https://belarusinfocus.pro/no/such/page/")
     shown = sitrep(edited, "show", t.id[:6])
     assert shown.returncode == 0 and shown.stdout.startswith(t.title)
+
+
+def test_runs_list_one_run_and_its_problems(edited: Edited) -> None:
+    listed = sitrep(edited, "runs").stdout.splitlines()
+    assert [line.split(":")[0] for line in listed[:2]] == ["run 1", "run 2"]
+    assert listed[1].startswith("run 2: ok, exit 0") and "1 changed" in listed[1]
+    data = json.loads(sitrep(edited, "runs", "2", "--json").stdout)
+    (run,) = data["runs"]
+    problems = data["problems"]
+    assert len([p for p in problems if p["outcome"] == "failed"]) == run["counts"].get("failed", 0)
+    robots = [p for p in problems if p["reason"] == "forbidden by robots.txt"]
+    assert robots and all("/private/" in p["url"] and p["outcome"] == "dropped" for p in robots)
+    failed_only = sitrep(edited, "runs", "--failed").stdout
+    assert (
+        failed_only.startswith("run 2: ")
+        and "forbidden by robots.txt" in failed_only
+        and "unknown verdict" not in failed_only
+    )
+    missing = sitrep(edited, "runs", "9")
+    assert missing.returncode == 7 and "no crawl run 9" in missing.stderr
+
+
+def test_unknown_verdict_phrases_with_their_records(crawled: Settings, truth: dict[str, Record]) -> None:
+    expected: dict[str, set[str]] = {}
+    for r in truth.values():
+        if r.trend is None and r.trend_label:
+            expected.setdefault(r.trend_label, set()).add(r.id)
+    assert expected, "the sample places unknown verdicts"
+    data = json.loads(run_sitrep("--settings", str(crawled.source), "runs", "--json").stdout)
+    assert {u["phrase"]: {x["id"] for x in u["records"]} for u in data["unknown_verdicts"]} == expected
+    text = run_sitrep("--settings", str(crawled.source), "runs").stdout
+    phrase = next(iter(expected))
+    assert f'unknown verdict "{phrase}" on {len(expected[phrase])} records' in text

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from sitrep import __version__
-from sitrep.cli import archived, cite, diff, export, output, trends, watch
+from sitrep.cli import archived, cite, diff, export, output, runs, trends, watch
 from sitrep.cli.common import CONTEXT, State, echo_json, filter_options, filters_of, open_archive, pass_state
 from sitrep.errors import ExitStatus, SitrepError
 
@@ -272,6 +272,7 @@ for _command in (
     archived.archived,
     diff.diff_command,
     watch.watch,
+    runs.runs,
 ):
     cli.add_command(_command)
 
