@@ -432,9 +432,11 @@ class Archive:
 
     @_guarded
     def timeline(self, text: str = "", *, by: str = "month", split: str | None = None, **filters: Any) -> Timeline:
-        """Counts per week, month or year (empty periods filled with zeros), optionally split."""
-        if by not in ("week", "month", "year"):
-            raise QueryError(by, "by must be week, month or year")
+        """Counts per week, month or year (empty periods filled with zeros), optionally split;
+        ``by="auto"`` picks weeks for up to half a year of results, months up to four years,
+        years beyond, so a bar chart stays about a screen long."""
+        if by not in ("auto", "week", "month", "year"):
+            raise QueryError(by, "by must be auto, week, month or year")
         if split not in (None, "trend", "country"):
             raise QueryError(str(split), "split must be trend or country")
         q, parsed, _ = self._parse(text)
@@ -444,6 +446,9 @@ class Archive:
         if not docs:
             return Timeline(by, split, (), {}, 0)
         days = [dt.date.fromordinal(dv.weeks[d]) for d in docs]
+        if by == "auto":
+            span = (max(days) - min(days)).days
+            by = "week" if span <= 183 else "month" if span <= 4 * 366 else "year"
         periods = _periods(min(days), max(days), by)
         index = {p: i for i, p in enumerate(periods)}
         groups: dict[str, int] = {"all": hits}

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import click
+from click.shell_completion import CompletionItem
 
 from sitrep.config import Settings, load
+from sitrep.errors import ConfigError
 
 if TYPE_CHECKING:
     from sitrep.search.api import Archive
@@ -30,16 +32,72 @@ class State:
 pass_state = click.make_pass_decorator(State)
 
 
+def _complete(values: Callable[[], Iterable[tuple[str, str]]]) -> Callable[..., list[CompletionItem]]:
+    """A shell-completion callback offering ``values()`` (value, description) that start with
+    what was typed, case-insensitively."""
+
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+        typed = incomplete.casefold()
+        return [CompletionItem(v, help=h) for v, h in values() if v.casefold().startswith(typed)]
+
+    return complete
+
+
+def _countries() -> Iterable[tuple[str, str]]:
+    import pycountry
+
+    for c in pycountry.countries:
+        yield c.alpha_2, c.name
+
+
+def _topics() -> Iterable[tuple[str, str]]:
+    try:
+        site = load().site
+    except ConfigError:  # a broken settings file: no topics to offer, the command will say why
+        return []
+    return [(t, "topic") for t in site.topics]
+
+
+def _trends() -> Iterable[tuple[str, str]]:
+    from sitrep.search.query import TRENDS
+
+    return [(word, f"= {verdict}") for word, verdict in TRENDS.items()]
+
+
 def filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """The filters search, facets, timeline, trends, export and watch share; declared once."""
     for decorator in reversed(
         [
-            click.option("--country", "countries", multiple=True, help="ISO code or name; repeat for several."),
+            click.option(
+                "--country",
+                "countries",
+                multiple=True,
+                help="ISO code or name; repeat for several.",
+                shell_complete=_complete(_countries),
+            ),
             click.option("--all-countries", is_flag=True, help="Require every --country, not any."),
             click.option("--org", "orgs", multiple=True, help="EU, NATO, CSTO, EAEU, OSCE, UN, CIS, IMF, …"),
-            click.option("--topic", "topics", multiple=True, help="Topic slug or word (security, elite, …)."),
-            click.option("--trend", "trends", multiple=True, help="improved/better, worsened/worse, unchanged/same."),
-            click.option("--lang", "langs", multiple=True, help="en, ru or be."),
+            click.option(
+                "--topic",
+                "topics",
+                multiple=True,
+                help="Topic slug or word (security, elite, …).",
+                shell_complete=_complete(_topics),
+            ),
+            click.option(
+                "--trend",
+                "trends",
+                multiple=True,
+                help="improved/better, worsened/worse, unchanged/same.",
+                shell_complete=_complete(_trends),
+            ),
+            click.option(
+                "--lang",
+                "langs",
+                multiple=True,
+                help="en, ru or be.",
+                shell_complete=_complete(lambda: [("en", "English"), ("ru", "Russian"), ("be", "Belarusian")]),
+            ),
             click.option("--author", "authors", multiple=True, help="Author name as printed; repeat for several."),
             click.option("--from", "since", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD (week start)."),
             click.option("--to", "until", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD, inclusive."),

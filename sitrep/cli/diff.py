@@ -66,4 +66,4 @@ def diff_command(state: State, ref: str, old: int | None, new: int | None, as_js
     if as_json:
         echo_json(result.to_dict())
     else:
-        click.echo(diff_text(result, output.use_color()))
+        output.emit(diff_text(result, output.use_color()))

@@ -19,8 +19,61 @@ from sitrep.cli import archived, cite, diff, export, output, runs, trends, watch
 from sitrep.cli.common import CONTEXT, State, echo_json, filter_options, filters_of, open_archive, pass_state
 from sitrep.errors import ExitStatus, SitrepError
 
+GLOBAL_VALUES = ("--settings", "--data-dir", "--color")
+GLOBAL_FLAGS = ("--debug", "--no-pager")
 
-@click.group(context_settings=CONTEXT)
+
+class PipeClosed(Exception):
+    """The reader of our output went away (``| head``): not an error, the output ends there.
+    Raised in place of BrokenPipeError, which click would turn into exit 1."""
+
+
+class SitrepGroup(click.Group):
+    """Lists every command with its whole first sentence, and ends quietly on a closed pipe."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=500)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (BrokenPipeError, PipeClosed):
+            raise PipeClosed from None
+
+
+def hoist_globals(argv: list[str]) -> list[str]:
+    """Global options given after the command (``sitrep search oil --data-dir X``) moved before
+    it, where click looks for them; nothing after ``--`` is touched."""
+    command = next((i for i, a in enumerate(argv) if a in cli.commands), None)
+    if command is None:
+        return argv
+    head, rest, moved = argv[:command], [], []
+    tail = argv[command:]
+    i = 0
+    while i < len(tail):
+        arg = tail[i]
+        if arg == "--":
+            rest += tail[i:]
+            break
+        if arg in GLOBAL_FLAGS or (arg.split("=", 1)[0] in GLOBAL_VALUES and "=" in arg):
+            moved.append(arg)
+        elif arg in GLOBAL_VALUES and i + 1 < len(tail):
+            moved += [arg, tail[i + 1]]
+            i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return head + moved + rest
+
+
+@click.group(cls=SitrepGroup, context_settings=CONTEXT, invoke_without_command=True)
 @click.version_option(__version__, "--version", prog_name="sitrep")
 @click.option(
     "--settings",
@@ -30,25 +83,79 @@ from sitrep.errors import ExitStatus, SitrepError
     help="Settings file (default: ./settings.toml if present).",
 )
 @click.option("--data-dir", type=click.Path(file_okay=False), help="Data directory (overrides storage.data_dir).")
+@click.option(
+    "--color",
+    type=click.Choice(output.COLOR_MODES),
+    default="auto",
+    show_default=True,
+    help="Colour: auto (terminals only; not with NO_COLOR or TERM=dumb), always (e.g. for less -R) or never.",
+)
+@click.option("--no-pager", is_flag=True, help="Never page long output (default: a pager on a terminal, as git).")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.pass_context
-def cli(ctx: click.Context, settings_path: str | None, data_dir: str | None, debug: bool) -> None:
-    """Search ten years of weekly situation analysis (Belarus in Focus) by text, date and country."""
+def cli(
+    ctx: click.Context, settings_path: str | None, data_dir: str | None, color: str, no_pager: bool, debug: bool
+) -> None:
+    """Search ten years of weekly situation analysis (Belarus in Focus) by text, date and country.
+
+    Global options may also follow the command (sitrep search oil --data-dir DIR).
+
+    \b
+    Start with:
+      sitrep demo                       the sample archive, crawled and indexed
+      sitrep search 'country:AZ oil'    full-text search with filters
+      sitrep search --help              the query syntax
+    """
+    output.configure(color, pager=not no_pager)
     ctx.obj = State(settings_path, data_dir, debug)
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
 
 
-@cli.command(context_settings=CONTEXT)
+QUERY_HELP = """Full-text search with filters and facets, a page at a time (sitrep export writes all).
+
+\b
+QUERY syntax (quote it for the shell):
+  oil gas                 both words (stemmed: "supplies" finds "supply")
+  oil OR gas, oil NOT gas boolean operators, (parentheses) to group
+  "oil supply"            a phrase;  sanction*  a wildcard
+  country:AZ              a country by ISO code or name (country:azerbaijan)
+  org:NATO topic:security trend:worse lang:ru author:"Name"
+  date:2020  date:2020-08  date:[2019 to 2020-06]  week:2020-08-10
+Options combine with the query: --country, --topic, --trend, --from, --to, ...
+
+\b
+Examples:
+  sitrep search 'country:AZ oil' --sort newest
+  sitrep search army --trend worse --from 2020 --json
+  sitrep search '"oil supply"' --per-page 50 --page 2
+"""
+
+
+@cli.command(context_settings=CONTEXT, help=QUERY_HELP, short_help="Full-text search with filters and facets.")
 @click.argument("query", required=False, default="")
 @filter_options
-@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
 @click.option(
-    "--limit", "per_page", type=click.IntRange(1, 1000), default=None, help="Hits per page [default: search.per_page]."
+    "--sort",
+    type=click.Choice(["relevance", "newest", "oldest"]),
+    default="relevance",
+    show_default=True,
+    help="Order of the hits (newest/oldest: by week).",
 )
-@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option(
+    "--per-page",
+    "--limit",
+    "per_page",
+    type=click.IntRange(1, 1000),
+    default=None,
+    help="Hits per page, 1-1000 (--limit is an alias) [default: search.per_page].",
+)
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True, help="Which page of hits.")
 @click.option("--facet", "facets", multiple=True, help="Facets to count [default: search.facets].")
 @click.option("--json", "as_json", is_flag=True, help="The versioned JSON envelope.")
 @click.option("--nl", "as_nl", is_flag=True, help="One JSON record per line.")
-@click.option("--no-color", is_flag=True)
+@click.option("--fail-empty", is_flag=True, help="Exit 1 when nothing matches (for scripts).")
+@click.option("--no-color", is_flag=True, help="Same as the global --color never.")
 @pass_state
 def search(
     state: State,
@@ -59,10 +166,10 @@ def search(
     facets: tuple[str, ...],
     as_json: bool,
     as_nl: bool,
+    fail_empty: bool,
     no_color: bool,
     **kw: Any,
-) -> None:
-    """Full-text search with filters and facets: QUERY takes Whoosh syntax and country:, topic:, trend:, date:, … fields."""
+) -> int:
     if as_json and as_nl:
         raise click.UsageError("--json and --nl exclude each other")
     with open_archive(state) as archive:
@@ -80,7 +187,8 @@ def search(
         for hit in results.hits:
             click.echo(hit.record.to_json())
     else:
-        click.echo(output.results_text(results, output.use_color() and not no_color, state.settings.search.facet_top))
+        output.emit(output.results_text(results, output.use_color() and not no_color, state.settings.search.facet_top))
+    return ExitStatus.ERROR if fail_empty and not results.total else ExitStatus.OK
 
 
 @cli.command(context_settings=CONTEXT)
@@ -106,18 +214,19 @@ def show(state: State, record_id: str, as_json: bool, similar: bool) -> None:
             }
         )
         return
-    click.echo(output.record_text(record, output.use_color(), history))
+    text = output.record_text(record, output.use_color(), history)
     if alike:
-        click.echo("\nsimilar:")
-        for h in alike:
-            click.echo(f"  {h.record.id} {output.week_range(h.record)} · {h.record.title}")
+        text += "\n\nsimilar:" + "".join(
+            f"\n  {h.record.id} {output.week_range(h.record)} · {h.record.title}" for h in alike
+        )
+    output.emit(text)
 
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("query", required=False, default="")
 @filter_options
 @click.option("--facet", "facets", multiple=True, help="Facets to count [default: all].")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="The versioned JSON envelope.")
 @pass_state
 def facets(state: State, query: str, facets: tuple[str, ...], as_json: bool, **kw: Any) -> None:
     """Facet counts (countries, orgs, topic, trend, lang, author, year, month) for a query or the whole archive."""
@@ -130,13 +239,12 @@ def facets(state: State, query: str, facets: tuple[str, ...], as_json: bool, **k
         data.pop("hits")
         echo_json(data)
         return
-    for name, values in results.facets.items():
-        click.echo(output.facet_line(name, values, 20))
-    click.echo(f"{results.total} records")
+    lines = [output.facet_line(name, values, 20) for name, values in results.facets.items() if values]
+    output.emit("\n".join([*lines, f"{results.total} records"]))
 
 
 @cli.command(context_settings=CONTEXT)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="The versioned JSON envelope.")
 @pass_state
 def stats(state: State, as_json: bool) -> None:
     """Records by year, topic, trend, language and country; the last crawl."""
@@ -145,24 +253,42 @@ def stats(state: State, as_json: bool) -> None:
     if as_json:
         echo_json(result.to_dict())
     else:
-        click.echo(output.stats_text(result, state.settings.search.facet_top))
+        output.emit(output.stats_text(result, state.settings.search.facet_top))
 
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("query", required=False, default="")
 @filter_options
-@click.option("--by", type=click.Choice(["week", "month", "year"]), default="month", show_default=True)
-@click.option("--split", type=click.Choice(["trend", "country"]), default=None)
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--by",
+    type=click.Choice(["auto", "week", "month", "year"]),
+    default="auto",
+    show_default=True,
+    help="Period of each bar; auto picks weeks, months or years from the span of the results.",
+)
+@click.option(
+    "--split",
+    type=click.Choice(["trend", "country"]),
+    default=None,
+    help="Bars per verdict, or per country of the top five (country bars count mentions).",
+)
+@click.option("--share", is_flag=True, help="With --split: each part as a share of the period's total.")
+@click.option("--json", "as_json", is_flag=True, help="The versioned JSON envelope.")
 @pass_state
-def timeline(state: State, query: str, by: str, split: str | None, as_json: bool, **kw: Any) -> None:
-    """How often a query comes up per week, month or year, as bars (empty periods shown)."""
+def timeline(state: State, query: str, by: str, split: str | None, share: bool, as_json: bool, **kw: Any) -> None:
+    """How often a query comes up per week, month or year, as bars (empty periods shown).
+
+    \b
+    Examples:
+      sitrep timeline oil --split trend --share
+      sitrep timeline army --by year --split country
+    """
     with open_archive(state) as archive:
         result = archive.timeline(query, by=by, split=split, **filters_of(kw))
     if as_json:
         echo_json(result.to_dict())
     else:
-        click.echo(output.timeline_text(result, output.use_color()))
+        output.emit(output.timeline_text(result, output.use_color(), share=share))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -204,7 +330,7 @@ def index(state: State, rebuild: bool) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="What changed, as JSON.")
 @pass_state
 def reparse(state: State, as_json: bool) -> None:
     """Rebuild every record from the raw WARC archive with the current parser (no network)."""
@@ -278,7 +404,7 @@ for _command in (
 
 
 def main(argv: list[str] | None = None) -> None:
-    argv = sys.argv[1:] if argv is None else argv
+    argv = hoist_globals(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     wants_json = "--json" in argv
     try:
@@ -302,7 +428,7 @@ def main(argv: list[str] | None = None) -> None:
             click.echo(json.dumps(error_dict(exc.one_line(), int(exc.status)), ensure_ascii=False))
         click.echo(f"Error: {exc.one_line()}", err=True)
         code = exc.status
-    except BrokenPipeError:
+    except (BrokenPipeError, PipeClosed):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         code = ExitStatus.OK

@@ -74,4 +74,4 @@ def trends(state: State, query: str, by: str, split: str | None, as_json: bool, 
         writer.writerow(Trends.CSV_COLUMNS)
         writer.writerows(result.csv_rows())
     else:
-        click.echo(trends_text(result, output.use_color()))
+        output.emit(trends_text(result, output.use_color()))
