@@ -16,12 +16,14 @@ import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sitrep.errors import WatchError, WatchNotFound
 from sitrep.index.store import now
 from sitrep.record import Record
-from sitrep.search.api import Archive
+
+if TYPE_CHECKING:
+    from sitrep.search.api import Archive
 
 FILE = "watches.json"
 FEEDS = "watches"
