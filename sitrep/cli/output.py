@@ -219,7 +219,7 @@ def timeline_text(tl: Timeline, color: bool, width: int = 50, share: bool = Fals
     counted = sum(totals)
     what = WHAT_COUNTS[tl.split]
     lines.append(
-        f"{tl.total} dated records by {tl.by}"
+        f"{tl.total} dated results by {tl.by}"
         + (f"; the bars count {counted} {what}" if tl.split else "")
         + ("; shares of each period's total" if share else "")
     )
