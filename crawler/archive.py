@@ -2,7 +2,8 @@
 
 One gzipped WARC per crawl run under ``<data>/warc/``; each record is its own gzip member, so
 the store's (file, offset, length) lookup reads one capture without scanning the file, and
-other web-archive tools (pywb, warcio index) read the files as they are.
+other web-archive tools (pywb, warcio index) read the files as they are. Reading a capture back
+is ``sitrep.index.warc`` (the web server reads captures too and must not import the crawler).
 """
 
 from __future__ import annotations
@@ -13,10 +14,6 @@ from pathlib import Path
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
-
-from sitrep.index.warc import read_capture  # one reader, shared with sitrep archived
-
-__all__ = ["WarcArchive", "read_capture"]
 
 
 class WarcArchive:

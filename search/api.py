@@ -38,7 +38,7 @@ from sitrep.search import runs as run_views
 from sitrep.search import trends as trend_math
 from sitrep.search.highlight import Snippet, snippet, stemmer_of
 from sitrep.search.query import Filters, Vocabulary, keyword_filters, split_query
-from sitrep.search.records import Capture
+from sitrep.search.records import CaptureRef
 from sitrep.search.results import FacetCount, Hit, Results, Stats, Timeline
 from sitrep.search.runs import Problem, Run, UnknownVerdict
 from sitrep.search.trends import Trends
@@ -353,15 +353,15 @@ class Archive:
         return found
 
     @_guarded
-    def captures(self, record_id: str) -> list[Capture]:
+    def record_captures(self, record_id: str) -> list[CaptureRef]:
         """Where the record's pages sit in the WARC archive, newest fetch first."""
         return record_refs.captures(self.get(record_id), self.store)
 
     @_guarded
-    def archived(self, record_id: str, url: str | None = None) -> tuple[Capture, bytes]:
+    def archived(self, record_id: str, url: str | None = None) -> tuple[CaptureRef, bytes]:
         """The newest capture of the record (of ``url``, one of its URLs, if given) and its body
         exactly as fetched."""
-        found = [c for c in self.captures(record_id) if url is None or c.url == url]
+        found = [c for c in self.record_captures(record_id) if url is None or c.url == url]
         if not found:
             urls = ", ".join(self.get(record_id).urls)
             raise RecordNotFound(
@@ -406,14 +406,14 @@ class Archive:
         )
 
     @_guarded
-    def runs(self) -> list[Run]:
+    def crawl_runs(self) -> list[Run]:
         """Every crawl run with its outcome and counts, oldest first."""
         return run_views.runs(self.store)
 
     @_guarded
     def run_problems(self, run_id: int) -> list[Problem]:
         """One run's failed and dropped URLs with their reasons."""
-        if run_id not in {r.id for r in self.runs()}:
+        if run_id not in {r.id for r in self.crawl_runs()}:
             raise RecordNotFound(f"no crawl run {run_id}", "`sitrep runs` lists them")
         return run_views.problems(self.store, run_id)
 

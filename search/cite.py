@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import re
 
-from sitrep.dates import week_span
+from sitrep.dates import week_label
 from sitrep.record import Record
-from sitrep.search.records import Capture
+from sitrep.search.records import CaptureRef as Capture
 
 STYLES = ("text", "bibtex", "csl-json")
 
@@ -29,7 +29,7 @@ def fetched_on(record: Record, capture: Capture | None) -> str | None:
 
 
 def text(record: Record, capture: Capture | None, site: str) -> str:
-    week = f"week of {week_span(record.week_start, record.week_end)}" if record.week_start else "undated"
+    week = f"week of {week_label(record.week_start, record.week_end)}" if record.week_start else "undated"
     author = f"{record.author}. " if record.author else ""
     fetched = fetched_on(record, capture)
     return f'{author}"{record.title}." {site}, {week}. {record.url}' + (

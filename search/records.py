@@ -21,8 +21,8 @@ ID_LENGTH = 16
 
 
 @dataclasses.dataclass(frozen=True)
-class Capture:
-    """One fetch of one URL as kept in ``<data>/warc/<warc>`` at ``offset``."""
+class CaptureRef:
+    """Where one fetch of one URL is kept: ``<data>/warc/<warc>`` at ``offset``."""
 
     url: str
     fetched_at: str
@@ -56,16 +56,16 @@ def resolve(ref: str, ids: Sequence[str], store: RecordStore) -> str:
     return matches[0]
 
 
-def captures(record: Record, store: RecordStore) -> list[Capture]:
+def captures(record: Record, store: RecordStore) -> list[CaptureRef]:
     """Every capture of the record's URLs, newest first (the canonical URL first among equals)."""
     found = [
-        Capture(url, fetched_at, status, warc, offset, length)
+        CaptureRef(url, fetched_at, status, warc, offset, length)
         for url in record.urls
         for fetched_at, status, warc, offset, length in store.captures_of(url)
     ]
     return sorted(found, key=lambda c: (c.fetched_at, c.url == record.url), reverse=True)
 
 
-def read(capture: Capture, data_dir: Path) -> bytes:
+def read(capture: CaptureRef, data_dir: Path) -> bytes:
     """The body of the page exactly as it was received."""
-    return read_capture(data_dir / "warc", capture.warc, capture.offset)[2]
+    return read_capture(data_dir / "warc", capture.warc, capture.offset).body

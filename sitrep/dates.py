@@ -158,6 +158,18 @@ def find_stamp(text: str) -> dt.datetime | None:
     return None
 
 
+def week_label(start: str | None, end: str | None) -> str:
+    """A record's week for people, ``August 10 – August 16, 2020``; both years when the week
+    crosses a new year (``December 28, 2020 – January 3, 2021``), so no year is ambiguous."""
+    if not start or not end:
+        return "week unknown"
+    a, b = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    first, last = EN_MONTHS[a.month - 1].capitalize(), EN_MONTHS[b.month - 1].capitalize()
+    if a.year != b.year:
+        return f"{first} {a.day}, {a.year} – {last} {b.day}, {b.year}"
+    return f"{first} {a.day} – {last} {b.day}, {a.year}"
+
+
 def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
     """The Monday-to-Sunday week that contains ``day``."""
     start = day - dt.timedelta(days=day.weekday())
@@ -199,15 +211,3 @@ def resolve_years(
             if options:
                 oldest_allowed = min(w[0] for w in options)
     return [options[0] if len(options) == 1 else None for options in candidates]
-
-
-def week_span(start: str | None, end: str | None) -> str:
-    """``August 10 – 16, 2020`` style, for people: both years when the week crosses a new
-    year (``December 28, 2020 – January 3, 2021``), both months when it crosses a month."""
-    if not start or not end:
-        return "week unknown"
-    a, b = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
-    first, last = EN_MONTHS[a.month - 1].capitalize(), EN_MONTHS[b.month - 1].capitalize()
-    if a.year != b.year:
-        return f"{first} {a.day}, {a.year} – {last} {b.day}, {b.year}"
-    return f"{first} {a.day} – {last} {b.day}, {a.year}"

@@ -18,7 +18,7 @@ import pytest
 
 from sitrep.cli.main import cli
 from sitrep.config import Settings
-from sitrep.dates import week_span
+from sitrep.dates import week_label
 from sitrep.record import Record
 from tests.conftest import ROOT, SITREP, run_sitrep
 
@@ -199,9 +199,9 @@ def test_timeline_period_from_the_span_shares_and_what_country_bars_count(
 
 
 def test_weeks_across_a_new_year_print_both_years() -> None:
-    assert week_span("2020-12-28", "2021-01-03") == "December 28, 2020 – January 3, 2021"
-    assert week_span("2020-08-10", "2020-08-16") == "August 10 – August 16, 2020"
-    assert week_span(None, None) == "week unknown"
+    assert week_label("2020-12-28", "2021-01-03") == "December 28, 2020 – January 3, 2021"
+    assert week_label("2020-08-10", "2020-08-16") == "August 10 – August 16, 2020"
+    assert week_label(None, None) == "week unknown"
 
 
 def test_completion_offers_countries_topics_and_trends(crawled: Settings) -> None:

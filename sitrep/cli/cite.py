@@ -24,5 +24,5 @@ def cite_command(state: State, ref: str, style: str) -> None:
     """
     with open_archive(state) as archive:
         record = archive.get(archive.resolve(ref))
-        captures = archive.captures(record.id)
+        captures = archive.record_captures(record.id)
     click.echo(cite(record, captures[0] if captures else None, state.settings.site.name, style))

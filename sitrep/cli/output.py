@@ -18,7 +18,7 @@ from typing import TextIO
 
 import click
 
-from sitrep.dates import week_span
+from sitrep.dates import week_label
 from sitrep.record import Record
 from sitrep.search.results import FacetCount, Hit, Results, Stats, Timeline
 
@@ -74,7 +74,7 @@ def paint(text: str, code: str, color: bool) -> str:
 
 
 def week_range(record: Record) -> str:
-    return week_span(record.week_start, record.week_end)
+    return week_label(record.week_start, record.week_end)
 
 
 def trend(record: Record, color: bool) -> str:

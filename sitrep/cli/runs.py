@@ -33,7 +33,7 @@ def runs(state: State, run_id: int | None, failed: bool, as_json: bool) -> None:
       sitrep runs --failed
     """
     with open_archive(state) as archive:
-        all_runs = archive.runs()
+        all_runs = archive.crawl_runs()
         if (run_id or failed) and not all_runs:
             raise click.UsageError("no crawl has run yet")
         chosen = run_id or (all_runs[-1].id if failed else None)
