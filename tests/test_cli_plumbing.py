@@ -25,12 +25,17 @@ from tests.conftest import ROOT, SITREP, run_sitrep
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def on_tty(args: list[str], env: dict[str, str], timeout: float = 120) -> str:
-    """Run sitrep with stdout and stdin on a pseudo-terminal; what the terminal showed."""
+def on_tty(args: list[str], env: dict[str, str], timeout: float = 120, stderr_too: bool = False) -> str:
+    """Run sitrep with stdout and stdin (and stderr) on a pseudo-terminal; what it showed."""
     leader, follower = pty.openpty()
     full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "PAGER", "SITREP_PAGER", "LESS")}
     proc = subprocess.Popen(
-        [*SITREP, *args], stdin=follower, stdout=follower, stderr=subprocess.PIPE, cwd=ROOT, env={**full_env, **env}
+        [*SITREP, *args],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower if stderr_too else subprocess.PIPE,
+        cwd=ROOT,
+        env={**full_env, **env},
     )
     os.close(follower)
     chunks = []
@@ -44,10 +49,11 @@ def on_tty(args: list[str], env: dict[str, str], timeout: float = 120) -> str:
         chunks.append(data)
     proc.wait(timeout=timeout)
     os.close(leader)
-    assert proc.stderr is not None
-    with proc.stderr:
-        err = proc.stderr.read()
-    assert proc.returncode == 0, err
+    err = b""
+    if proc.stderr is not None:
+        with proc.stderr:
+            err = proc.stderr.read()
+    assert proc.returncode == 0, err or chunks
     return b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
 
 
@@ -214,3 +220,19 @@ def test_completion_offers_countries_topics_and_trends(crawled: Settings) -> Non
     assert complete("sitrep trends --topic secu") == ["security-issues"]
     assert {"worse", "worsened"} <= set(complete("sitrep search --trend wor"))
     assert "_SITREP_COMPLETE=zsh_source" in (ROOT / "README.md").read_text()
+
+
+def test_crawl_progress_shows_elapsed_time_rate_and_queue(tmp_path: Path) -> None:
+    from sitrep.crawler.sample.generate import generate
+    from sitrep.crawler.sample.server import serve
+    from tests.conftest import sample_settings
+
+    generate(tmp_path / "sample", count=40, seed=3)
+    with serve(tmp_path / "sample" / "site") as srv:
+        path = sample_settings(srv, tmp_path / "data", tmp_path / "settings.toml")
+        path.write_text(path.read_text().replace("download_delay = 0.0", "download_delay = 0.02"))
+        shown = on_tty(["--settings", str(path), "crawl"], {"TERM": "xterm"}, stderr_too=True)
+    lines = [part for part in shown.split("\r") if "fetched" in part and "/s)" in part]
+    assert lines, shown
+    last = lines[-1]
+    assert re.search(r"^  \d+:\d\d · fetched \d+ \(\d+\.\d/s\) · queued \d+ · new \d+", last), last

@@ -7,6 +7,7 @@ process), indexes it, runs three example searches and prints them, and leaves th
 
 from __future__ import annotations
 
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -36,7 +37,7 @@ def run_demo(settings: Settings, count: int, color: bool) -> int:
         path.write_text(settings_toml(server.port, data_dir.resolve()), encoding="utf-8")
         sample_settings = load(path, environ={})
         click.echo(f"2/4 Crawling it with the real spider from http://belarusinfocus.pro:{server.port}/ (127.0.0.1) …")
-        report = crawl(sample_settings)
+        report = crawl(sample_settings, progress=sys.stderr.isatty())
     click.echo("    " + report.summary())
     click.echo(f"3/4 Index updated with {report.indexed} new and changed records.")
     click.echo("4/4 Example searches:\n")
