@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sitrep.errors import WatchError, WatchNotFound
+from sitrep.errors import ConfigError, WatchError, WatchNotFound
 from sitrep.index.store import now
 from sitrep.record import Record
 
@@ -92,6 +92,8 @@ class Watches:
             data: dict[str, dict[str, Any]] = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return {}
+        except json.JSONDecodeError as exc:
+            raise ConfigError(str(self.path), "watches", f"not valid JSON ({exc})") from None
         return data
 
     def _save(self, data: dict[str, dict[str, Any]]) -> None:

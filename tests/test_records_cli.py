@@ -196,3 +196,15 @@ def test_unknown_verdict_phrases_with_their_records(crawled: Settings, truth: di
     text = run_sitrep("--settings", str(crawled.source), "runs").stdout
     phrase = next(iter(expected))
     assert f'unknown verdict "{phrase}" on {len(expected[phrase])} records' in text
+
+
+def test_a_damaged_watch_file_is_one_line_and_the_crawl_summary_still_prints(edited: Edited) -> None:
+    path = edited.data / "watches.json"
+    saved = path.read_text(encoding="utf-8")
+    try:
+        path.write_text(saved[: len(saved) // 2], encoding="utf-8")
+        done = sitrep(edited, "watch", "list")
+        assert done.returncode == 3 and done.stderr.startswith(f"Error: {path}: watches: not valid JSON")
+        assert len(done.stderr.splitlines()) == 1
+    finally:
+        path.write_text(saved, encoding="utf-8")

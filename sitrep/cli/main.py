@@ -302,11 +302,12 @@ def crawl(state: State, full: bool, refresh: bool, as_json: bool) -> int:
     from sitrep.search.watches import has_watches
 
     report = run_crawl(state.settings, full=full, refresh=refresh, progress=sys.stderr.isatty() and not as_json)
+    if not as_json:
+        click.echo(report.summary())  # first: a broken watch must not hide what the crawl did
     digests = watch.run_digest(state) if not report.verdict and has_watches(state.settings.data_dir) else []
     if as_json:
         echo_json({"ok": not report.verdict, **report.to_dict(), "watches": [d.to_dict() for d in digests]})
     else:
-        click.echo(report.summary())
         for url, reason in report.failures[:20]:
             click.echo(f"  failed {url}: {reason}", err=True)
         for url, reason in report.parse_errors[:20]:
