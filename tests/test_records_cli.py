@@ -86,7 +86,7 @@ def test_watch_run_list_and_rm(edited: Edited) -> None:
     again = json.loads(sitrep(edited, "watch", "run", "mine", "--json").stdout)
     assert again["watches"][0]["found"] == []  # the crawl's digest moved the watch on
     listed = sitrep(edited, "watch", "list").stdout
-    assert "mine:" in listed and "ru-only: (everything) --langs ru" in listed and "last run never" not in listed
+    assert "mine:" in listed and "ru-only: (everything) --lang ru" in listed and "last run never" not in listed
     taken = sitrep(edited, "watch", "add", "mine", "oil")
     assert taken.returncode == 2 and "a watch named 'mine' exists" in taken.stderr
     bad_query = sitrep(edited, "watch", "add", "typo", "colour:red")

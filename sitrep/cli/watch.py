@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from typing import Any
 
 import click
@@ -9,6 +10,29 @@ import click
 from sitrep.cli import output
 from sitrep.cli.common import CONTEXT, State, echo_json, filter_options, filters_of, open_archive, pass_state
 from sitrep.search.watches import Digest, Watches
+
+OPTION = {
+    "countries": "--country",
+    "orgs": "--org",
+    "topics": "--topic",
+    "trends": "--trend",
+    "langs": "--lang",
+    "authors": "--author",
+    "since": "--from",
+    "until": "--to",
+}
+
+
+def options_of(filters: dict[str, Any]) -> str:
+    """A watch's filters as the options that would give them (``--lang ru --from 2020``)."""
+    parts = []
+    for key, option in OPTION.items():
+        values = filters.get(key)
+        for value in [values] if isinstance(values, str) else values or ():
+            parts.append(f"{option} {shlex.quote(str(value))}")
+    if filters.get("countries_mode") == "all":
+        parts.append("--all-countries")
+    return " ".join(parts)
 
 
 def digest_text(digests: list[Digest]) -> str:
@@ -68,8 +92,7 @@ def list_(state: State, as_json: bool) -> None:
     if not found:
         click.echo("No watches. Add one with `sitrep watch add NAME QUERY`.")
     for w in found:
-        filters = " ".join(f"--{k} {','.join(map(str, v))}" for k, v in w.filters.items() if v and v != "any")
-        click.echo(f"{w.name}: {w.query or '(everything)'} {filters}".rstrip())
+        click.echo(f"{w.name}: {w.query or '(everything)'} {options_of(w.filters)}".rstrip())
         click.echo(f"    added {w.created_at}, last run {w.last_run_at or 'never'}")
 
 
