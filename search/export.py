@@ -64,15 +64,17 @@ def write_csv(records: Iterable[Record], out: IO[str]) -> int:
     writer = csv.DictWriter(out, COLUMNS, lineterminator="\n")
     writer.writeheader()
     n = 0
-    for n, record in enumerate(records, start=1):  # noqa: B007 - the count is the return value
+    for record in records:
         writer.writerow(row(record))
+        n += 1
     return n
 
 
 def write_jsonl(records: Iterable[Record], out: IO[str]) -> int:
     n = 0
-    for n, record in enumerate(records, start=1):  # noqa: B007
+    for record in records:
         out.write(json.dumps(row(record), ensure_ascii=False) + "\n")
+        n += 1
     return n
 
 
