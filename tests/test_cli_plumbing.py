@@ -236,3 +236,15 @@ def test_crawl_progress_shows_elapsed_time_rate_and_queue(tmp_path: Path) -> Non
     assert lines, shown
     last = lines[-1]
     assert re.search(r"^  \d+:\d\d · fetched \d+ \(\d+\.\d/s\) · queued \d+ · new \d+", last), last
+
+
+def test_export_to_a_file_shows_a_progress_bar_on_a_terminal(crawled: Settings, tmp_path: Path) -> None:
+    target = tmp_path / "all.csv"
+    shown = on_tty([*s(crawled), "export", "-o", str(target)], {"TERM": "xterm"}, stderr_too=True)
+    total = (
+        len(target.read_text(encoding="utf-8").splitlines())
+        and json.loads(run_sitrep(*s(crawled), "search", "--json", "--per-page", "1").stdout)["total"]
+    )
+    assert f"exporting {total} records" in shown and f"wrote {total} records to {target}" in shown
+    piped = run_sitrep(*s(crawled), "export", "-o", str(tmp_path / "again.csv"))
+    assert "exporting" not in piped.stderr  # no bar when stderr is not a terminal

@@ -163,6 +163,7 @@ def test_ids_by_prefix_or_url(edited: Edited) -> None:
             archive.resolve("https://belarusinfocus.pro/no/such/page/")
     shown = sitrep(edited, "show", t.id[:6])
     assert shown.returncode == 0 and shown.stdout.startswith(t.title)
+    assert f"what changed: sitrep diff {t.id[:8]}" in shown.stdout
 
 
 def test_runs_list_one_run_and_its_problems(edited: Edited) -> None:

@@ -158,6 +158,8 @@ def record_text(record: Record, color: bool, history: list[dict[str, object]] | 
         lines += ["", *(f"[{c}]" for c in record.captions)]
     if history:
         lines += ["", "versions: " + ", ".join(f"{h['version']} ({h['changed_at']})" for h in history)]
+        if len(history) > 1:
+            lines.append(f"what changed: sitrep diff {record.id[:8]}")
     return "\n".join(lines)
 
 
