@@ -2,7 +2,8 @@
 
 Same records, same queries, same answer: the total, the top 20 ranked by BM25 with the title
 weighted three times the body (sitrep repeats the title three times in its one text field:
-the same weighting before length normalisation), those 20 records read back whole, and, where
+the same weighting before length normalisation), those 20 records read back whole with a
+highlighted snippet each, and, where
 asked, facet counts by country, topic, trend and year over every match. Filters: country, week
 range, topic, trend. The build streams records: it never holds the corpus.
 """
@@ -90,10 +91,15 @@ class FtsSearch:
         clause = " AND ".join(where) or "1"
         order = RANK if text and sort == "relevance" else "d.week DESC"
         total = self.db.execute(f"SELECT count(*) FROM {source} WHERE {clause}", args).fetchone()[0]
+        snippet = "snippet(fts, 1, '[', ']', '…', 24)" if text else "''"  # sitrep's hits carry one too
         rows = self.db.execute(
-            f"SELECT d.json FROM {source} WHERE {clause} ORDER BY {order} LIMIT {TOP}", args
+            f"SELECT d.json, {snippet} FROM {source} WHERE {clause} ORDER BY {order} LIMIT {TOP}", args
         ).fetchall()
-        out: dict[str, Any] = {"total": total, "hits": [Record.from_dict(json.loads(r[0])) for r in rows]}
+        out: dict[str, Any] = {
+            "total": total,
+            "hits": [Record.from_dict(json.loads(r[0])) for r in rows],
+            "snippets": [r[1] for r in rows],
+        }
         if facets:
             self.db.execute("DROP TABLE IF EXISTS temp.hits")
             self.db.execute(f"CREATE TEMP TABLE hits AS SELECT d.rowid AS rowid FROM {source} WHERE {clause}", args)

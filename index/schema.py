@@ -19,7 +19,7 @@ from whoosh.lang import stemmer_for_language, stopwords_for_language
 
 from sitrep.record import Record
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: term frequencies and document lengths saved for BM25
 TEXT_FIELDS = ("text_en", "text_ru")
 # The title counts this many times the body's words. Repeating it in one field (rather than a
 # boosted field of its own) keeps every query word one posting list, so Whoosh can skip blocks

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from whoosh import qparser, scoring
+from whoosh import qparser
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
@@ -32,6 +32,7 @@ from sitrep.index.store import RecordStore
 from sitrep.index.writing import open_index, quiet_collect
 from sitrep.record import Record
 from sitrep.search import facets as facet_math
+from sitrep.search import ranking
 from sitrep.search.highlight import Snippet, snippet, stemmer_of
 from sitrep.search.query import Filters, Vocabulary, keyword_filters, split_query
 from sitrep.search.results import FacetCount, Hit, Results, Stats, Timeline
@@ -85,9 +86,9 @@ class Archive:
             self.store = RecordStore(settings.data_dir, create=False)
             with warnings.catch_warnings():  # Whoosh retries a damaged segment and leaks its file
                 warnings.simplefilter("ignore", ResourceWarning)
-                # TF-IDF: BM25's per-document length lookups double the cost of ranking in Whoosh,
-                # and these weekly notes are all of about one length
-                self.searcher: Searcher = self.ix.searcher(weighting=scoring.TF_IDF())
+                # search results are ranked by sitrep.search.ranking (BM25); Whoosh's own BM25F
+                # ranks only "similar texts" (more-like-this)
+                self.searcher: Searcher = self.ix.searcher()
                 self.docvalues = DocValues.for_index(self.ix, self.searcher.reader())
                 self.termsets = TermSets(Path(self.ix.storage.folder), self.ix.latest_generation())
         except BaseException:
@@ -219,8 +220,7 @@ class Archive:
         )
         hits_mask = self._matching(q, filters)
         total = hits_mask.bit_count()
-        narrowed = facet_math.filter_mask(self.docvalues, filters) != self.docvalues.live
-        ranked = self._rank(q, hits_mask, sort, page * per_page, narrowed)
+        ranked = self._rank(q, hits_mask, sort, page * per_page)
         chosen = ranked[(page - 1) * per_page : page * per_page]
         records = self.store.get_many(self.docvalues.ids[d] for d, _ in chosen)
         terms = self._terms(q)
@@ -243,16 +243,15 @@ class Archive:
             (time.perf_counter() - started) * 1000,
         )
 
-    def _rank(
-        self, q: wq.Query | None, hits_mask: int, sort: str, needed: int, narrowed: bool
-    ) -> list[tuple[int, float | None]]:
+    def _rank(self, q: wq.Query | None, hits_mask: int, sort: str, needed: int) -> list[tuple[int, float | None]]:
         """Document numbers (and scores) of the first ``needed`` hits in the order asked for."""
         if q is None or sort != "relevance":
             order = facet_math.by_week(self.docvalues, hits_mask, newest_first=sort != "oldest", needed=needed)
             return [(d, None) for d in order[:needed]]
-        # without filters Whoosh ranks the query alone and can skip what cannot reach the top
-        results = self.searcher.search(q, limit=needed, filter=set(docnums_of(hits_mask)) if narrowed else None)
-        return [(hit.docnum, round(float(hit.score), 4)) for hit in results]
+        reader = self.searcher.reader()
+        return list(
+            ranking.top(ranking.positive_terms(q, reader), hits_mask, needed, self.docvalues, self.termsets, reader)
+        )
 
     def _terms(self, q: wq.Query | None) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {"en": set(), "ru": set()}
@@ -283,7 +282,8 @@ class Archive:
                 return word
             field = "text_ru" if _CYRILLIC.search(word) else "text_en"
             lower = word.lower()
-            if self.searcher.suggest(field, lower, limit=1, maxdist=0) == [lower]:
+            words = self.searcher.schema[field].spelling_fieldname(field)
+            if (words, lower) in self.searcher.reader():  # a known word: a term lookup, not a scan
                 return word
             found = self.searcher.suggest(field, lower, limit=1, maxdist=2)
             if found:
