@@ -83,8 +83,8 @@ def schema() -> Schema:
     russian = russian_analyzer()
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
-        text_en=TEXT(analyzer=english, spelling=True),
-        text_ru=TEXT(analyzer=russian, spelling=True),
+        text_en=TEXT(analyzer=english),
+        text_ru=TEXT(analyzer=russian),
         countries=KEYWORD(commas=True, lowercase=True, scorable=False),
         orgs=KEYWORD(commas=True, lowercase=True, scorable=False),
         topic=ID(),

@@ -29,6 +29,7 @@ from sitrep.errors import IndexDamaged, QueryError, RecordNotFound, SitrepError
 from sitrep.index.docvalues import DocValues, TermSets, bits_of, docnums_of
 from sitrep.index.schema import TEXT_FIELDS, russian_analyzer, schema, text_field
 from sitrep.index.store import RecordStore
+from sitrep.index.words import WordCounts
 from sitrep.index.writing import open_index, quiet_collect
 from sitrep.record import Record
 from sitrep.search import facets as facet_math
@@ -36,6 +37,7 @@ from sitrep.search import ranking
 from sitrep.search.highlight import Snippet, snippet, stemmer_of
 from sitrep.search.query import Filters, Vocabulary, keyword_filters, split_query
 from sitrep.search.results import FacetCount, Hit, Results, Stats, Timeline
+from sitrep.search.spelling import Speller
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -230,7 +232,7 @@ class Archive:
             if self.docvalues.ids[d] in records
         )
         counted = facet_math.counts(self.docvalues, hits_mask, facets)
-        suggestion = self._suggest(q, free) if q is not None and total < 3 else None
+        suggestion = self._suggest(free) if q is not None and total < 3 else None
         query = {"text": text, "filters": filters.to_dict(), "sort": sort, "facets": list(facets)}
         return Results(
             query,
@@ -271,28 +273,33 @@ class Archive:
         lead = record.lead if len(record.lead) <= width else record.lead[: record.lead.rfind(" ", 0, width)] + "…"
         return (Snippet(lead, ()),)
 
-    def _suggest(self, q: wq.Query, free: str) -> str | None:
-        """The query with each word the index does not know replaced by its nearest known word."""
+    def _suggest(self, free: str) -> str | None:
+        """The query with each word the index does not know replaced by its nearest printed word."""
         changed = False
+        reader = self.searcher.reader()
 
         def fix(m: re.Match[str]) -> str:
             nonlocal changed
             word = m.group(0)
             if word in ("AND", "OR", "NOT", "TO") or any(c.isdigit() for c in word):
                 return word
-            field = "text_ru" if _CYRILLIC.search(word) else "text_en"
+            script = "ru" if _CYRILLIC.search(word) else "en"
             lower = word.lower()
-            words = self.searcher.schema[field].spelling_fieldname(field)
-            if (words, lower) in self.searcher.reader():  # a known word: a term lookup, not a scan
+            if (f"text_{script}", self._stems[script](lower)) in reader:  # known: one term lookup
                 return word
-            found = self.searcher.suggest(field, lower, limit=1, maxdist=2)
+            found = self._speller.suggest(lower)
             if found:
                 changed = True
-                return found[0]
+                return found
             return word
 
         suggestion = _WORD.sub(fix, free)
         return suggestion if changed else None
+
+    @functools.cached_property
+    def _speller(self) -> Speller:
+        """Loaded on the first unknown word only: most searches never need it."""
+        return Speller(WordCounts.load(Path(self.ix.storage.folder), self.ix.latest_generation()))
 
     # --- records, similar, stats, timeline -------------------------------------------------
 

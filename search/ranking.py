@@ -88,7 +88,11 @@ def top(
     ranked = scores[candidates]
     k = min(needed, len(candidates))
     if k < len(candidates):
-        keep = np.argpartition(-ranked, k - 1)[:k]
+        # the k-th best score; of the documents tied at it, the lowest numbers make the cut
+        # (candidates ascend), so page 1 is always the start of pages 1–3
+        cut = -np.partition(-ranked, k - 1)[k - 1]
+        above, tied = np.flatnonzero(ranked > cut), np.flatnonzero(ranked == cut)
+        keep = np.concatenate((above, tied[: k - len(above)]))
         candidates, ranked = candidates[keep], ranked[keep]
     order = np.lexsort((candidates, -ranked))
     return [(int(candidates[i]), round(float(ranked[i]), 4)) for i in order]
