@@ -11,8 +11,10 @@ import dataclasses
 import functools
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from whoosh.analysis import Analyzer, StemFilter
+if TYPE_CHECKING:
+    from whoosh.analysis import Analyzer
 
 _WORD = re.compile(r"\w+(?:\.?\w+)*")  # the tokens of Whoosh's RegexTokenizer
 
@@ -35,6 +37,8 @@ class Snippet:
 
 def stemmer_of(analyzer: Analyzer) -> Callable[[str], str]:
     """The analyzer's stemming function, cached per word."""
+    from whoosh.analysis import StemFilter  # here, so output formatting never loads Whoosh
+
     stem = next((f.stemfn for f in getattr(analyzer, "items", []) if isinstance(f, StemFilter)), lambda w: w)
     return functools.lru_cache(maxsize=200_000)(stem)
 
