@@ -34,7 +34,8 @@ def table(results: dict) -> str:  # type: ignore[type-arg]
         verdict = "" if r["met"] is None else (" **met**" if r["met"] else " **not met**")
         third = "" if r.get("reference") is None else f"{r['reference']:.1f}"
         lines.append(
-            f"| {r['stage']} | {r['measure']} | {r['sitrep']:.1f} | {r['baseline']:.1f} | {r['ratio']:.2f}× | "
+            f"| {r['stage']} | {r['measure']} | {r['sitrep']:.1f} | {r['baseline']:.1f} | "
+            f"{'–' if r['ratio'] is None else format(r['ratio'], '.2f') + '×'} | "
             f"{third} | {r['target']}{verdict} |"
         )
     lines.append(END)

@@ -55,7 +55,7 @@ def row(
 ) -> None:
     """One figure: sitrep's, the baseline's (the same statistic), and a third reference column
     where there is one (tantivy for the index, `python -c pass` for the CLI)."""
-    ratio = ours / base if base else float("nan")
+    ratio = ours / base if base else None  # nothing to divide by (a count whose baseline is 0)
     ROWS.append(
         {
             "stage": stage,
@@ -63,7 +63,7 @@ def row(
             "sitrep": round(ours, 3),
             "baseline": round(base, 3),
             "unit": unit,
-            "ratio": round(ratio, 3),
+            "ratio": None if ratio is None else round(ratio, 3),
             "target": target,
             "met": met,
             "higher_is_better": higher_is_better,
@@ -325,7 +325,7 @@ def print_table() -> None:
         mark = "" if r["met"] is None else (" met" if r["met"] else " NOT MET")
         print(
             f"{r['stage']:<10} {r['measure'][:70]:<70} {r['sitrep']:>9.1f} {r['baseline']:>9.1f}"
-            f" {r['ratio']:>6.2f}x  {r['target']}{mark}"
+            f" {'–' if r['ratio'] is None else format(r['ratio'], '6.2f') + 'x':>7}  {r['target']}{mark}"
         )
 
 
