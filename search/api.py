@@ -184,7 +184,8 @@ class Archive:
             self._generation.close()
             raise
         self.vocab = Vocabulary(settings.site)
-        self._parser = qparser.MultifieldParser(list(TEXT_FIELDS), self._generation.ix.schema)
+        # the searcher's schema, read when the generation was opened: the folder may be gone now
+        self._parser = qparser.MultifieldParser(list(TEXT_FIELDS), self._generation.searcher.schema)
         self._stems = {"en": stemmer_of(schema()["text_en"].analyzer), "ru": stemmer_of(russian_analyzer())}
 
     @classmethod
