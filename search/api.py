@@ -374,6 +374,7 @@ class Archive:
         (field terms are left as they are)."""
         changed = False
         searcher = generation.searcher
+        reader = searcher.reader()
 
         def fix(m: re.Match[str]) -> str:
             nonlocal changed
@@ -382,8 +383,8 @@ class Archive:
                 return word
             field = "text_ru" if _CYRILLIC.search(word) else "text_en"
             lower = word.lower()
-            if searcher.suggest(field, lower, limit=1, maxdist=0) == [lower]:
-                return word
+            if reader.doc_frequency(field, self._stems[field[-2:]](lower)):
+                return word  # the index holds its stem: not a typo (a cheap lookup; suggest() is not)
             found = searcher.suggest(field, lower, limit=1, maxdist=2)
             if found:
                 changed = True
@@ -478,12 +479,13 @@ class Archive:
         elif split == "country":
             top = [(c, n) for c, n in facet_math.counts(dv, hits, ["countries"])["countries"] if c != "none"][:5]
             groups = {code: hits & dv.facets["countries"][code.lower()] for code, _ in top}
+        slot = {w: index[_key(dt.date.fromordinal(w), by)] for w in {dv.weeks[d] for d in docs}}
         series: dict[str, list[int]] = {}
         for name, mask in groups.items():
             row = [0] * len(periods)
             for d in docnums_of(mask):
                 if dv.weeks[d]:
-                    row[index[_key(dt.date.fromordinal(dv.weeks[d]), by)]] += 1
+                    row[slot[dv.weeks[d]]] += 1
             if any(row):
                 series[name] = row
         return Timeline(by, split, tuple(periods), {k: tuple(v) for k, v in series.items()}, len(docs))

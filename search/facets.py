@@ -77,16 +77,13 @@ def date_mask(dv: DocValues, since: dt.date | None, until: dt.date | None) -> in
     Whole months come from the month bitsets; only the days of a month cut by the range are
     checked one document at a time.
     """
-    low = since or dt.date.min
-    high = until or dt.date.max
+    lo = (since or dt.date.min).toordinal()
+    hi = (until or dt.date.max).toordinal()
     mask = 0
-    for month, bits in dv.facets.get("month", {}).items():
-        first = dt.date(int(month[:4]), int(month[5:7]), 1)
-        last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-        if first >= low and last <= high:
+    for first, last, bits in dv.month_spans:
+        if first >= lo and last <= hi:
             mask |= bits
-        elif first <= high and last >= low:  # a month the range cuts: check its documents
-            lo, hi = low.toordinal(), high.toordinal()
+        elif first <= hi and last >= lo:  # a month the range cuts: check its documents
             mask |= bits_of((d for d in docnums_of(bits) if lo <= dv.weeks[d] <= hi), len(dv.weeks))
     return mask
 
