@@ -170,7 +170,9 @@ def parse(text: str, vocab: Vocabulary, words: Callable[[str], Any]) -> Node | N
             if peek() == "close":
                 raise fail("empty parentheses: put a term inside")
             inner = either()
-            pos += 1  # the ")" (balance was checked)
+            if peek() != "close":
+                raise fail("unbalanced parentheses: a ( is never closed")
+            pos += 1
             return inner
         if kind == "field":
             return Field(raw, field_filters(m.group("field").split(":", 1)[0], raw.split(":", 1)[1], text, vocab))
@@ -179,8 +181,8 @@ def parse(text: str, vocab: Vocabulary, words: Callable[[str], Any]) -> Node | N
         return Words(raw, parsed) if parsed is not None else None
 
     tree = either()
-    if pos != len(tokens):  # only a stray ")" stops the loops early, and balance rules it out
-        raise fail(f"unexpected {tokens[pos][1]!r}")
+    if pos != len(tokens):  # only a ")" stops the loops early
+        raise fail("a ) without its (")
     if tree is None and saw_words:
         raise fail("no searchable words (only common words such as 'the'?)")
     return tree

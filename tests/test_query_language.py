@@ -197,3 +197,22 @@ def test_the_query_may_be_several_shell_words(crawled: Settings) -> None:
     joined = sitrep(crawled, "search", "oil", "country:AZ", "--json")
     one = sitrep(crawled, "search", "oil country:AZ", "--json")
     assert joined.returncode == 0 and json.loads(joined.stdout)["total"] == json.loads(one.stdout)["total"] > 0
+
+
+def test_any_typed_text_is_results_or_one_query_error(archive: Archive) -> None:
+    """Fuzzed queries built from the language's own pieces: nothing but QueryError escapes."""
+    import random
+
+    rng = random.Random(12)
+    pieces = ["oil", "army", "the", "AND", "OR", "NOT", "(", ")", '"', "[", "]", "to", "country:AZ", "trend:none",
+              "date:", "date:[2016 to]", "date:[to", "week:2016-04", "topic:none", ":", "*", "нефти", "x:y"]  # fmt: skip
+    outcomes = {"results": 0, "QueryError": 0}
+    for _ in range(1500):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 7)))
+        text = text if rng.random() < 0.7 else text.replace(" ", "")
+        try:
+            archive.search(text, per_page=1, facets=())
+            outcomes["results"] += 1
+        except QueryError:
+            outcomes["QueryError"] += 1
+    assert outcomes["results"] > 100 and outcomes["QueryError"] > 100
