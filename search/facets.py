@@ -118,6 +118,8 @@ def by_week(dv: DocValues, hits: int, newest_first: bool, needed: int) -> list[i
 
 
 def _take(order: Iterable[int], flags: bytes, needed: int) -> Iterable[int]:
+    if needed <= 0:
+        return
     taken = 0
     for d in order:
         if flags[d >> 3] >> (d & 7) & 1:

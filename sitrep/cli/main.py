@@ -64,7 +64,7 @@ def filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             click.option("--trend", "trends", multiple=True, help="improved/better, worsened/worse, unchanged/same."),
             click.option("--lang", "langs", multiple=True, help="en, ru or be."),
             click.option("--author", "authors", multiple=True),
-            click.option("--from", "since", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD (week start)."),
+            click.option("--from", "since", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD (a day: its week)."),
             click.option("--to", "until", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD, inclusive."),
         ]
     ):
