@@ -82,7 +82,7 @@ def top(
         tf = tfs.astype(np.float64)
         norm = K1 * (1 - B + B * lengths[ids] / docvalues.average_lengths.get(field, 1.0))
         scores[ids] += idf * tf * (K1 + 1) / (tf + norm)
-    candidates = np.flatnonzero(allowed)
+    candidates = np.flatnonzero(allowed & (scores > 0))  # hits holding none of the words follow by date
     if not len(candidates):
         return []
     ranked = scores[candidates]
