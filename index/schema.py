@@ -19,7 +19,7 @@ from whoosh.lang import stemmer_for_language, stopwords_for_language
 
 from sitrep.record import Record
 
-SCHEMA_VERSION = 4  # 4: a verdict not in the trends table is indexed as trend "unknown"
+SCHEMA_VERSION = 5  # 4: verdicts not in the trends table indexed as "unknown"; 5: BM25 postings and lengths saved
 TEXT_FIELDS = ("text_en", "text_ru")
 # The title counts this many times the body's words. Repeating it in one field (rather than a
 # boosted field of its own) keeps every query word one posting list, so Whoosh can skip blocks
@@ -83,8 +83,8 @@ def schema() -> Schema:
     russian = russian_analyzer()
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
-        text_en=TEXT(analyzer=english, spelling=True),
-        text_ru=TEXT(analyzer=russian, spelling=True),
+        text_en=TEXT(analyzer=english),
+        text_ru=TEXT(analyzer=russian),
         countries=KEYWORD(commas=True, lowercase=True, scorable=False),
         orgs=KEYWORD(commas=True, lowercase=True, scorable=False),
         topic=ID(),

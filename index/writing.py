@@ -34,6 +34,7 @@ from sitrep.index.docvalues import FILE as FILE_OF_DOCVALUES
 from sitrep.index.docvalues import DocValues, TermSets, private_tmp
 from sitrep.index.schema import SCHEMA_VERSION, TEXT_FIELDS, document, schema
 from sitrep.index.store import RecordStore
+from sitrep.index.words import WordCounts
 
 LINK = "index"  # <data>/index -> index-<n>, swapped atomically by a rebuild
 META = "sitrep-index.json"
@@ -103,15 +104,19 @@ def _feed(folder: Path, store: RecordStore, since: int, settings: Settings, one_
     """
     ix = _storage(folder).open_index()
     fresh = ix.doc_count_all() == 0  # nothing to replace: add without looking up old copies
+    words = WordCounts() if fresh else WordCounts.latest(folder)
     newest, count, writer = since, 0, None
     try:
         for batch, upto in store.changed_since(since, chunk=BATCH):
             newest = upto
             if writer is None:
-                writer = _writer(ix, folder, settings)
+                # a rebuild, which nobody reads until it is swapped in, indexes in several
+                # processes; an incremental update, run inside a crawl, stays in this one
+                writer = _writer(ix, folder, settings, settings.index.processes if one_commit else 1)
             add = writer.add_document if fresh else writer.update_document
             for record in batch:
                 add(**document(record))
+            words.add(batch)
             count += len(batch)
             if not one_commit:
                 writer.commit()
@@ -127,13 +132,21 @@ def _feed(folder: Path, store: RecordStore, since: int, settings: Settings, one_
         with ix.searcher() as searcher:
             DocValues.build(searcher.reader(), ix.latest_generation()).save(folder)
             TermSets.build(searcher.reader(), ix.latest_generation(), folder, TEXT_FIELDS)
+        words.save(folder, ix.latest_generation())
     _write_meta(folder, {"schema_version": SCHEMA_VERSION, "seq": newest})
     ix.close()
     return count
 
 
-def _writer(ix: whoosh_index.Index, folder: Path, settings: Settings):  # type: ignore[no-untyped-def]
+def _writer(ix: whoosh_index.Index, folder: Path, settings: Settings, processes: int = 1):  # type: ignore[no-untyped-def]
     try:
+        if processes > 1:  # each process writes a segment of its own; they are kept, not merged
+            return ix.writer(
+                timeout=settings.index.lock_timeout,
+                limitmb=settings.index.memory_mb,
+                procs=processes,
+                multisegment=True,
+            )
         return ix.writer(timeout=settings.index.lock_timeout, limitmb=settings.index.memory_mb)
     except LockError:
         raise IndexLocked(f"the index at {folder} stayed locked for {settings.index.lock_timeout:g} s") from None

@@ -28,10 +28,11 @@ from sitrep.index.schema import TEXT_FIELDS, russian_analyzer, schema, text_fiel
 from sitrep.index.store import RecordStore
 from sitrep.record import Record
 from sitrep.search import facets as facet_math
+from sitrep.search import ranking
 from sitrep.search.filters import KEYWORDS, Filters
 from sitrep.search.generation import Generation, Matched, damage_is_index_damaged
 from sitrep.search.highlight import Snippet, snippet, stemmer_of
-from sitrep.search.query import FIELD, And, Field, Node, Not, Or, Words, parse, walk
+from sitrep.search.query import FIELD, And, Node, Or, Words, parse, walk
 from sitrep.search.results import FacetCount, Hit, Results, Stats, Timeline
 from sitrep.search.vocabulary import UNKNOWN, Vocabulary
 
@@ -184,7 +185,7 @@ class Archive:
         )
         with self._reading() as generation:
             matched = self._match(generation, text, filters)
-            ranked = self._rank(generation, matched, sort, page * per_page, bool(filters))
+            ranked = self._rank(generation, matched, sort, page * per_page)
             chosen = ranked[(page - 1) * per_page : page * per_page]
             ids = generation.docvalues.ids
             records = self.store.get_many(ids[d] for d, _ in chosen)
@@ -209,13 +210,12 @@ class Archive:
             (time.perf_counter() - started) * 1000,
         )
 
-    def _rank(
-        self, generation: Generation, matched: Matched, sort: str, needed: int, filtered: bool
-    ) -> list[tuple[int, float | None]]:
+    def _rank(self, generation: Generation, matched: Matched, sort: str, needed: int) -> list[tuple[int, float | None]]:
         """Document numbers (and scores) of the first ``needed`` hits in the order asked for.
 
-        By relevance, Whoosh ranks the hits its words match; hits matched by fields alone
-        (``oil OR topic:security``) follow, newest first. By week, the saved week order.
+        By relevance, BM25 over the words the query asks for (``sitrep.search.ranking``) orders
+        the hits that hold any of them; hits matched by fields alone (``oil OR topic:security``)
+        follow, newest first. By week, the saved week order.
         """
         if not matched.mask:
             return []
@@ -223,11 +223,9 @@ class Archive:
         tree = matched.tree
         positive = [n.query for n, pos in walk(tree) if isinstance(n, Words) and pos] if tree else []
         if sort == "relevance" and positive:
-            # words alone: Whoosh ranks the query itself and can skip what cannot reach the top
-            pure = not filtered and not any(isinstance(n, (Field, Not)) for n, _ in walk(tree))
-            q = _whoosh(tree) if pure else wq.Or(positive)
-            found = generation.searcher.search(q, limit=needed, filter=None if pure else set(docnums_of(matched.mask)))
-            ranked = [(hit.docnum, round(float(hit.score), 4)) for hit in found if matched.mask >> hit.docnum & 1]
+            reader = generation.searcher.reader()
+            terms = set().union(*(ranking.positive_terms(q, reader) for q in positive))
+            ranked = list(ranking.top(terms, matched.mask, needed, generation.docvalues, generation.termsets, reader))
         if len(ranked) < needed:
             rest = matched.mask & ~bits_of((d for d, _ in ranked), len(generation.docvalues.ids))
             order = facet_math.by_week(generation.docvalues, rest, sort != "oldest", needed - len(ranked))
@@ -268,10 +266,10 @@ class Archive:
             lower = word.lower()
             if reader.doc_frequency(field, self._stems[field[-2:]](lower)):
                 return word  # the index holds its stem: not a typo (a cheap lookup; suggest() is not)
-            found = searcher.suggest(field, lower, limit=1, maxdist=2)
+            found = generation.speller.suggest(lower)
             if found:
                 changed = True
-                return found[0]
+                return found
             return word
 
         suggestion = _WORD.sub(fix, text)

@@ -10,20 +10,22 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 from whoosh import query as wq
-from whoosh import scoring
 from whoosh.searching import Searcher
 
 from sitrep.errors import IndexDamaged
 from sitrep.index.docvalues import DocValues, TermSets, bits_of
 from sitrep.index.schema import TEXT_FIELDS
+from sitrep.index.words import WordCounts
 from sitrep.index.writing import DAMAGE, live_folder, open_folder, quiet_collect
 from sitrep.search import facets as facet_math
 from sitrep.search.query import And, Field, Node, Or, Words
+from sitrep.search.spelling import Speller
 
 OPEN_ATTEMPTS = 3  # a rebuild may swap the link (and delete the folder) while we open it
 
@@ -37,14 +39,19 @@ class Generation:
         try:
             with warnings.catch_warnings():  # Whoosh retries a damaged segment and leaks its file
                 warnings.simplefilter("ignore", ResourceWarning)
-                # TF-IDF: BM25's per-document length lookups double the cost of ranking in Whoosh,
-                # and these weekly notes are all of about one length
-                self.searcher: Searcher = self.ix.searcher(weighting=scoring.TF_IDF())
+                # search results are ranked by sitrep.search.ranking (BM25 over saved postings);
+                # Whoosh's own BM25F ranks only "similar texts" (more-like-this)
+                self.searcher: Searcher = self.ix.searcher()
                 self.docvalues = DocValues.for_index(self.ix, self.searcher.reader())
                 self.termsets = TermSets(folder, self.ix.latest_generation())
         except BaseException:
             self.ix.close()
             raise
+
+    @functools.cached_property
+    def speller(self) -> Speller:
+        """The "did you mean" speller over this generation's printed words, loaded on first use."""
+        return Speller(WordCounts.load(self.folder, self.ix.latest_generation()))
 
     @classmethod
     def open(cls, data_dir: Path) -> Generation:

@@ -65,7 +65,8 @@ class Crawl:
 @dataclasses.dataclass(frozen=True)
 class Index:
     lock_timeout: float = setting(10.0, "seconds a writer waits for the index lock before giving up")
-    memory_mb: int = setting(128, "memory for Whoosh's writer pool")
+    memory_mb: int = setting(128, "memory for Whoosh's writer pool (each process's)")
+    processes: int = setting(2, "processes a full rebuild indexes with (one segment each)")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -193,6 +194,7 @@ RANGES = {  # key: (lowest allowed, why)
     "crawl.max_parse_failed_ratio": 0.0,
     "index.lock_timeout": 0.0,
     "index.memory_mb": 8,
+    "index.processes": 1,
     "search.per_page": 1,
     "search.facet_top": 1,
     "search.snippet_chars": 20,
