@@ -32,10 +32,17 @@ format: $(STAMP) ## apply ruff's formatting and safe fixes
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(STAMP) ## benchmarks against baselines run in the same process (10k and 100k records)
-	$(BIN)/python bench/run.py
+BENCH_STAMP := $(VENV)/.bench-installed
 
-bench-quick: $(STAMP) ## a small benchmark run for development (under 2 minutes)
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP) ## benchmarks against FTS5 and tantivy in the same run (10k and 100k records); README table
+	$(BIN)/python bench/run.py
+	$(BIN)/python bench/readme.py
+
+bench-quick: $(BENCH_STAMP) ## a small benchmark run for development (a few minutes; README untouched)
 	$(BIN)/python bench/run.py --quick
 
 fixtures: $(STAMP) ## rewrite the expected JSON beside each fixture page, for review in the diff

@@ -144,7 +144,7 @@ class Watches:
         digests = []
         for n in names:
             watch = _watch(n, data[n])
-            matching = archive.ids(watch.query, **watch.filters)
+            matching = set(archive.matching(watch.query, **watch.filters).ids())
             versions, position = archive.store.versions_since(watch.position)
             latest = {rid: v for rid, v in versions if rid in matching}  # the last version of each wins
             records = archive.store.get_many(latest)

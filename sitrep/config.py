@@ -65,7 +65,8 @@ class Crawl:
 @dataclasses.dataclass(frozen=True)
 class Index:
     lock_timeout: float = setting(10.0, "seconds a writer waits for the index lock before giving up")
-    memory_mb: int = setting(128, "memory for Whoosh's writer pool")
+    memory_mb: int = setting(128, "memory for Whoosh's writer pool (each process's)")
+    processes: int = setting(2, "processes a full rebuild indexes with (one segment each)")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -193,6 +194,7 @@ RANGES = {  # key: (lowest allowed, why)
     "crawl.max_parse_failed_ratio": 0.0,
     "index.lock_timeout": 0.0,
     "index.memory_mb": 8,
+    "index.processes": 1,
     "search.per_page": 1,
     "search.facet_top": 1,
     "search.snippet_chars": 20,
@@ -344,6 +346,8 @@ def _check_ranges(settings: Settings, source: str, origin: Mapping[str, str]) ->
             raise ConfigError(where, dotted, f"expected a value >= {low}, found {value!r}")
         if dotted in RATIOS and value > 1:
             raise ConfigError(where, dotted, f"expected a share from 0 to 1, found {value!r}")
+        if dotted == "search.per_page" and value > 1000:
+            raise ConfigError(where, dotted, f"expected 1 to 1000 hits per page, found {value!r}")
     if settings.crawl.log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         where = origin.get("crawl.log_level", source)
         raise ConfigError(

@@ -59,7 +59,7 @@ def _topics() -> Iterable[tuple[str, str]]:
 
 
 def _trends() -> Iterable[tuple[str, str]]:
-    from sitrep.search.query import TRENDS
+    from sitrep.search.vocabulary import TRENDS
 
     return [(word, f"= {verdict}") for word, verdict in TRENDS.items()]
 
@@ -99,7 +99,7 @@ def filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                 shell_complete=_complete(lambda: [("en", "English"), ("ru", "Russian"), ("be", "Belarusian")]),
             ),
             click.option("--author", "authors", multiple=True, help="Author name as printed; repeat for several."),
-            click.option("--from", "since", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD (week start)."),
+            click.option("--from", "since", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD (a day: its week)."),
             click.option("--to", "until", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD, inclusive."),
         ]
     ):

@@ -13,7 +13,7 @@ from sitrep.search.export import FORMATS, export
 
 
 @click.command("export", context_settings=CONTEXT)
-@click.argument("query", required=False, default="")
+@click.argument("query", nargs=-1)
 @filter_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True, help="File format.")
 @click.option(
@@ -23,7 +23,7 @@ from sitrep.search.export import FORMATS, export
     "--sort", type=click.Choice(["newest", "oldest", "relevance"]), default="newest", show_default=True, help="Order."
 )
 @pass_state
-def export_command(state: State, query: str, fmt: str, target: Path | None, sort: str, **kw: Any) -> None:
+def export_command(state: State, query: tuple[str, ...], fmt: str, target: Path | None, sort: str, **kw: Any) -> None:
     """Write every record matching QUERY and the filters (not one page): id, week_start, week_end,
     topic, trend, title, countries, orgs, lang, author, url, fetched_at, text.
 
@@ -36,9 +36,9 @@ def export_command(state: State, query: str, fmt: str, target: Path | None, sort
     if fmt == "parquet" and target is None:
         raise click.UsageError("--format parquet needs -o FILE")
     with open_archive(state) as archive:
-        filters = filters_of(kw)
-        total = archive.search(query, per_page=1, facets=(), **filters).total
-        records = archive.iter_records(query, sort=sort, **filters)
+        filters, text = filters_of(kw), " ".join(query)
+        total = archive.matching(text, **filters).total
+        records = archive.iter_records(text, sort=sort, **filters)
         if target is not None and sys.stderr.isatty():
             with click.progressbar(records, length=total, label=f"exporting {total} records", file=sys.stderr) as bar:
                 count = export(bar, fmt, target)

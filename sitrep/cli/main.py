@@ -115,13 +115,14 @@ def cli(
 QUERY_HELP = """Full-text search with filters and facets, a page at a time (sitrep export writes all).
 
 \b
-QUERY syntax (quote it for the shell):
+QUERY syntax (one shell word or several; words and fields mix freely):
   oil gas                 both words (stemmed: "supplies" finds "supply")
-  oil OR gas, oil NOT gas boolean operators, (parentheses) to group
+  oil OR gas, NOT         boolean operators, (parentheses) to group
   "oil supply"            a phrase;  sanction*  a wildcard
   country:AZ              a country by ISO code or name (country:azerbaijan)
   org:NATO topic:security trend:worse lang:ru author:"Name"
-  date:2020  date:2020-08  date:[2019 to 2020-06]  week:2020-08-10
+  date:2020  date:2020-08  date:[2019 to 2020-06]  date:[2016 to]  week:2020-08-10
+  trend:none  topic:none  date:none   records without a value;  trend:unknown
 Options combine with the query: --country, --topic, --trend, --from, --to, ...
 
 \b
@@ -133,7 +134,7 @@ Examples:
 
 
 @cli.command(context_settings=CONTEXT, help=QUERY_HELP, short_help="Full-text search with filters and facets.")
-@click.argument("query", required=False, default="")
+@click.argument("query", nargs=-1)
 @filter_options
 @click.option(
     "--sort",
@@ -159,7 +160,7 @@ Examples:
 @pass_state
 def search(
     state: State,
-    query: str,
+    query: tuple[str, ...],
     sort: str,
     per_page: int | None,
     page: int,
@@ -174,7 +175,7 @@ def search(
         raise click.UsageError("--json and --nl exclude each other")
     with open_archive(state) as archive:
         results = archive.search(
-            query,
+            " ".join(query),
             sort=sort,
             page=page,
             per_page=per_page,
@@ -223,17 +224,17 @@ def show(state: State, record_id: str, as_json: bool, similar: bool) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("query", required=False, default="")
+@click.argument("query", nargs=-1)
 @filter_options
 @click.option("--facet", "facets", multiple=True, help="Facets to count [default: all].")
 @click.option("--json", "as_json", is_flag=True, help="The versioned JSON envelope.")
 @pass_state
-def facets(state: State, query: str, facets: tuple[str, ...], as_json: bool, **kw: Any) -> None:
+def facets(state: State, query: tuple[str, ...], facets: tuple[str, ...], as_json: bool, **kw: Any) -> None:
     """Facet counts (countries, orgs, topic, trend, lang, author, year, month) for a query or the whole archive."""
     from sitrep.search.facets import FACET_FIELD
 
     with open_archive(state) as archive:
-        results = archive.search(query, per_page=1, facets=facets or tuple(FACET_FIELD), **filters_of(kw))
+        results = archive.search(" ".join(query), per_page=1, facets=facets or tuple(FACET_FIELD), **filters_of(kw))
     if as_json:
         data = results.to_dict()
         data.pop("hits")
@@ -257,7 +258,7 @@ def stats(state: State, as_json: bool) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("query", required=False, default="")
+@click.argument("query", nargs=-1)
 @filter_options
 @click.option(
     "--by",
@@ -275,7 +276,9 @@ def stats(state: State, as_json: bool) -> None:
 @click.option("--share", is_flag=True, help="With --split: each part as a share of the period's total.")
 @click.option("--json", "as_json", is_flag=True, help="The versioned JSON envelope.")
 @pass_state
-def timeline(state: State, query: str, by: str, split: str | None, share: bool, as_json: bool, **kw: Any) -> None:
+def timeline(
+    state: State, query: tuple[str, ...], by: str, split: str | None, share: bool, as_json: bool, **kw: Any
+) -> None:
     """How often a query comes up per week, month or year, as bars (empty periods shown).
 
     \b
@@ -284,7 +287,7 @@ def timeline(state: State, query: str, by: str, split: str | None, share: bool, 
       sitrep timeline army --by year --split country
     """
     with open_archive(state) as archive:
-        result = archive.timeline(query, by=by, split=split, **filters_of(kw))
+        result = archive.timeline(" ".join(query), by=by, split=split, **filters_of(kw))
     if as_json:
         echo_json(result.to_dict())
     else:

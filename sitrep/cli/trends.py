@@ -48,14 +48,16 @@ def trends_text(result: Trends, color: bool) -> str:
 
 
 @click.command(context_settings=CONTEXT)
-@click.argument("query", required=False, default="")
+@click.argument("query", nargs=-1)
 @filter_options
 @click.option("--by", type=click.Choice(BY), default="year", show_default=True, help="Period of each line.")
 @click.option("--split", type=click.Choice(["topic"]), default=None, help="One block per topic.")
 @click.option("--json", "as_json", is_flag=True, help="The versioned JSON envelope.")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV: one row per series and period.")
 @pass_state
-def trends(state: State, query: str, by: str, split: str | None, as_json: bool, as_csv: bool, **kw: Any) -> None:
+def trends(
+    state: State, query: tuple[str, ...], by: str, split: str | None, as_json: bool, as_csv: bool, **kw: Any
+) -> None:
     """Improved, unchanged and worsened verdicts per period: counts, shares, balance and streaks.
 
     \b
@@ -66,7 +68,7 @@ def trends(state: State, query: str, by: str, split: str | None, as_json: bool, 
     if as_json and as_csv:
         raise click.UsageError("--json and --csv exclude each other")
     with open_archive(state) as archive:
-        result = archive.trends(query, by=by, split=split, **filters_of(kw))
+        result = archive.trends(" ".join(query), by=by, split=split, **filters_of(kw))
     if as_json:
         echo_json(result.to_dict())
     elif as_csv:

@@ -70,13 +70,13 @@ def watch() -> None:
 
 @watch.command("add", context_settings=CONTEXT)
 @click.argument("name")
-@click.argument("query", required=False, default="")
+@click.argument("query", nargs=-1)
 @filter_options
 @pass_state
-def add(state: State, name: str, query: str, **kw: Any) -> None:
+def add(state: State, name: str, query: tuple[str, ...], **kw: Any) -> None:
     """Save QUERY and the filters as watch NAME (it reports what comes after now)."""
     with open_archive(state) as archive:
-        saved = Watches(state.settings.data_dir).add(archive, name, query, filters_of(kw))
+        saved = Watches(state.settings.data_dir).add(archive, name, " ".join(query), filters_of(kw))
     click.echo(f"watch {saved.name} saved; `sitrep crawl` and `sitrep watch run {saved.name}` report what is new")
 
 
