@@ -122,7 +122,8 @@ def results_text(results: Results, color: bool, facet_top: int) -> str:
     end: one line that says which page is the last."""
     pages = max(1, -(-results.total // results.per_page))
     if not results.total:
-        return "No results." + (f" Did you mean: {results.suggestion}?" if results.suggestion else "")
+        tip = f" Did you mean: {results.suggestion}?" if results.suggestion else ""
+        return f"No results.{tip}\n0 results in {results.took_ms:.0f} ms"
     if not results.hits:
         return f"Page {results.page} is past the end: {results.total} results fill {pages} pages (the last is --page {pages})."
     lines: list[str] = []
