@@ -320,6 +320,7 @@ def truth(a: Article, site: Site) -> Record:
         lang=a.lang,
         layout=layout,
         title=a.title,
+        title_source="h1",  # every sample page prints the title in an <h1> its metadata confirms
         lead=a.paragraphs[0],
         body=tuple(a.paragraphs[1:]),
         week_start=week_start.isoformat() if week_start else None,
