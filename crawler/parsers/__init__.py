@@ -47,9 +47,7 @@ def parse_article(
     # nothing after the article's end counts; an unknown "The situation …" phrase counts only
     # in the header, never inside the text
     lines = {
-        i: v
-        for i, v in lines.items()
-        if i < content.end and not (v.trend and v.trend[0] is None and i > content.first)
+        i: v for i, v in lines.items() if i < content.end and not (v.trend and v.trend[0] is None and i > content.first)
     }
     fields = collect(page, lines)
     name = layout_of(fields)
@@ -104,9 +102,7 @@ def _check_headerless(page: Page, layout: Layout, lines: dict[int, Line], first:
             continue
         line = lines.get(i)
         if (line and (line.topic or line.stamp)) or has_date(block.text):
-            raise ParseError(
-                page.url, "layout", f"no week or verdict recognised, but the header prints {block.text!r}"
-            )
+            raise ParseError(page.url, "layout", f"no week or verdict recognised, but the header prints {block.text!r}")
 
 
 def build_record(

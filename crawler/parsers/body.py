@@ -76,7 +76,7 @@ def read_body(page: Page, title: str, title_at: int, layout: Layout, is_field: l
             continue
         if not inside and not _sentence(block):
             continue
-        if block.link_share >= 0.5 and len(block.links) >= 2 or ends_article(page, block):
+        if (block.link_share >= 0.5 and len(block.links) >= 2) or ends_article(page, block):
             continue  # a link list or a box heading before the text
         if not paragraphs and author is None and (m := _BY_LINE.match(text)):
             author = m.group(1)
@@ -89,4 +89,6 @@ def read_body(page: Page, title: str, title_at: int, layout: Layout, is_field: l
         raise ParseError(page.url, "body", "no text after the title")
     if any("\ufffd" in p for p in paragraphs):
         raise ParseError(page.url, "body", "contains U+FFFD: the page was decoded with the wrong charset")
-    return Content(lead=paragraphs[0], body=tuple(paragraphs[1:]), captions=tuple(captions), author=author, first=first, end=end)
+    return Content(
+        lead=paragraphs[0], body=tuple(paragraphs[1:]), captions=tuple(captions), author=author, first=first, end=end
+    )

@@ -22,11 +22,61 @@ from sitrep.errors import ParseError
 from sitrep.record import normalise_text
 
 BLOCK_TAGS = frozenset(
-    "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd section article header footer nav aside main figure "
-    "figcaption blockquote table thead tbody tr td th pre address body center".split()
+    [
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "nav",
+        "aside",
+        "main",
+        "figure",
+        "figcaption",
+        "blockquote",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "td",
+        "th",
+        "pre",
+        "address",
+        "body",
+        "center",
+    ]
 )
 SKIP_TAGS = frozenset(
-    "script style noscript template svg button input select textarea iframe head form object embed canvas".split()
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "button",
+        "input",
+        "select",
+        "textarea",
+        "iframe",
+        "head",
+        "form",
+        "object",
+        "embed",
+        "canvas",
+    ]
 )
 MAX_DEPTH = 400  # deeper than any page a person made: a broken or hostile page
 

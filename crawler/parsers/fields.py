@@ -73,7 +73,9 @@ def topics_in(page: Page, block: Block) -> dict[str, str]:
         if slug is None and urlrules.on_site(href, page.site):
             slug = urlrules.listing_topic(href, page.site)
         if slug:
-            found.setdefault(slug, text if _topic_of_label(page, text) else page.site.topic_label(slug, page.lang) or text)
+            found.setdefault(
+                slug, text if _topic_of_label(page, text) else page.site.topic_label(slug, page.lang) or text
+            )
     text = _LABEL.sub("", block.text, count=1)
     if slug := _topic_of_label(page, text):
         found.setdefault(slug, text)

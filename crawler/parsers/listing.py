@@ -22,6 +22,7 @@ from sitrep import dates
 from sitrep.config import Site
 from sitrep.crawler import urls as urlrules
 from sitrep.crawler.parsers.common import Page, read_page
+
 _CHROME = frozenset(["nav", "aside", "footer"])  # a listing's menus, sidebars and footers
 _HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 

@@ -20,7 +20,31 @@ from sitrep.crawler.parsers.common import Block, Page
 
 # Elements that shape a paragraph run without starting a new part of the page.
 CONTENT_TAGS = frozenset(
-    "p ul ol li dl dt dd blockquote figure figcaption table thead tbody tr td th pre h2 h3 h4 h5 h6 center".split()
+    [
+        "p",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "blockquote",
+        "figure",
+        "figcaption",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "td",
+        "th",
+        "pre",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "center",
+    ]
 )
 CHROME_TAGS = frozenset(["nav", "aside", "footer", "header", "form"])
 SHORT = 160  # a field line, a byline or a teaser's date line is shorter than this
