@@ -76,8 +76,8 @@ def read_body(page: Page, title: str, title_at: int, layout: Layout, is_field: l
             continue
         if not inside and not _sentence(block):
             continue
-        if (block.link_share >= 0.5 and len(block.links) >= 2) or ends_article(page, block):
-            continue  # a link list or a box heading before the text
+        if block.link_share >= 0.5 or ends_article(page, block):
+            continue  # a link list, a "Read also" pointer, or a box heading before the text
         if not paragraphs and author is None and (m := _BY_LINE.match(text)):
             author = m.group(1)
             continue

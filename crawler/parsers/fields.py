@@ -20,6 +20,7 @@ from sitrep.crawler.parsers.structure import SHORT
 from sitrep.errors import ParseError
 
 _NAME = r"([A-ZА-ЯЁІЎ][\w.'’-]+(?:\s+[A-ZА-ЯЁІЎ][\w.'’-]+){0,3})"
+_AUTHOR_WORDS = ("by", "By", "Author:", "Authors:")  # any theme's byline, besides the profile's own
 _LABEL = re.compile(r"^[\w ]{1,24}:\s*")  # "Trend:", "Topic:", "Category status:"
 
 
@@ -84,7 +85,9 @@ def topics_in(page: Page, block: Block) -> dict[str, str]:
 
 def _author(page: Page, text: str) -> tuple[bool, str | None]:
     """(is it a byline, the name) for "by X", "Posted by X on …", "Автор: X"; a bare "by" is an empty slot."""
-    prefixes = sorted({"by", "By", *(p for t in page.all_labels() for p in t.author_prefixes)}, key=len, reverse=True)
+    prefixes = sorted(
+        {*_AUTHOR_WORDS, *(p for t in page.all_labels() for p in t.author_prefixes)}, key=len, reverse=True
+    )
     alternatives = "|".join(re.escape(p) for p in prefixes)
     m = re.search(rf"(?:^|\s)(?:{alternatives})(?:\s*:)?\s+{_NAME}", text)
     if m:

@@ -77,6 +77,8 @@ def _entries(page: Page) -> list[_Entry]:
         for href, _ in block.links:
             if urlrules.on_site(href, site) and urlrules.is_article(href, site):
                 links[i].add(urlrules.normalise(href, site))
+    shared = _shared_links(page, links)
+    links = {i: urls - shared for i, urls in links.items() if urls - shared}
     under: dict[int, set[str]] = defaultdict(set)  # element -> article URLs linked below it
     for i, urls in links.items():
         for node in page.blocks[i].path:
@@ -104,6 +106,27 @@ def _entries(page: Page) -> list[_Entry]:
     if not any(e.week for e in best):
         _flat_weeks(page, parent, best)
     return best
+
+
+def _shared_links(page: Page, links: dict[int, set[str]]) -> set[str]:
+    """URLs every entry links (an author's page, a category): their links span other entries."""
+    spans: dict[str, tuple[int, ...]] = {}
+    for i in sorted(links):
+        for url in links[i]:
+            path = page.blocks[i].path
+            spans[url] = path if url not in spans else _common(spans[url], path)
+    return {
+        url
+        for url, span in spans.items()
+        if sum(1 for other, o in spans.items() if other != url and o[: len(span)] == span) >= 2
+    }
+
+
+def _common(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
 
 
 def _flat_weeks(page: Page, parent: int | None, entries: list[_Entry]) -> None:

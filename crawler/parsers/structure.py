@@ -55,7 +55,7 @@ _ENDS = re.compile(
     r"^(?:\d+\s+)?(?:comments?|responses?|replies|leave a (?:reply|comment)|join the discussion|related\b|"
     r"more (?:stories|from|on|in|news|articles)|read (?:also|more|next)|see also|you (?:may|might) also like|"
     r"share (?:this|on)|follow us|subscribe|newsletter|popular|most read|recent posts|latest|about the author|"
-    r"similar articles|tags?:|post navigation)",
+    r"similar articles|post navigation)",
     re.I,
 )
 _NUMERIC_DATE = re.compile(r"\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})\b")
@@ -74,7 +74,7 @@ def ends_article(page: Page, block: Block) -> bool:
     """A line that opens what follows an article: comments, related posts, a subscription box."""
     if any(block.text.startswith(b) for t in page.all_labels() for b in t.boilerplate):
         return True
-    return len(block.text) <= 60 and bool(_ENDS.match(block.text))
+    return len(block.text) <= 60 and block.link_share < 0.5 and bool(_ENDS.match(block.text))
 
 
 @dataclasses.dataclass(frozen=True)

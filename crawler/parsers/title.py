@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from urllib.parse import urlsplit
 
 from sitrep.crawler.parsers.common import Page
 from sitrep.errors import ParseError
@@ -28,7 +29,9 @@ class Title:
 
 
 def _site_names(page: Page) -> set[str]:
-    return {n.casefold() for n in (page.site.name, page.site_name, page.site.canonical_host) if n}
+    """The profile's name, ``og:site_name``, and the text of links home (a theme's logo)."""
+    home = {text for b in page.blocks for href, text in b.links if urlsplit(href).path in ("", "/")}
+    return {n.casefold() for n in (page.site.name, page.site_name, page.site.canonical_host, *home) if n}
 
 
 def _title_sides(page: Page) -> tuple[str | None, list[str]]:
