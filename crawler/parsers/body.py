@@ -61,15 +61,17 @@ def read_body(page: Page, title: str, title_at: int, layout: Layout, is_field: l
     for i in range(title_at + 1, layout.last + 1):
         block = page.blocks[i]
         text = block.text
-        if not in_region(layout, block) or i in layout.repeated or in_chrome(page, block, layout.region):
+        if not in_region(layout, block) or i in layout.repeated:
             continue
         if paragraphs and ends_article(page, block):
             end = i
             break
         if is_field[i] or text == title:
             continue
-        if caption(page, block):
+        if caption(page, block):  # a featured image's caption may stand in the article's header
             captions.append(text)
+            continue
+        if in_chrome(page, block, layout.region):
             continue
         inside = container is not None and container in block.path
         if inside and block.path[-1] != container and not _own_paragraph(page, block, container):

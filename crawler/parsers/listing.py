@@ -77,6 +77,9 @@ def _entries(page: Page) -> list[_Entry]:
         for href, _ in block.links:
             if urlrules.on_site(href, site) and urlrules.is_article(href, site):
                 links[i].add(urlrules.normalise(href, site))
+    headed = {u for i, urls in links.items() if page.blocks[i].tag in _HEADINGS for u in urls}
+    if headed:  # titles stand in headings: a byline's or a category's link is not an entry
+        links = {i: urls & headed for i, urls in links.items() if urls & headed}
     shared = _shared_links(page, links)
     links = {i: urls - shared for i, urls in links.items() if urls - shared}
     under: dict[int, set[str]] = defaultdict(set)  # element -> article URLs linked below it
@@ -148,10 +151,10 @@ def _flat_weeks(page: Page, parent: int | None, entries: list[_Entry]) -> None:
 
 
 def _title(page: Page, entry: _Entry) -> str:
-    """The entry's heading, else the text of its longest link to the article that is not a date."""
-    for j in entry.blocks:
-        block = page.blocks[j]
-        if block.tag in _HEADINGS and not _week_in(block.text):
+    """The heading that links the article, else its longest link that is not a date, else a heading."""
+    headings = [page.blocks[j] for j in entry.blocks if page.blocks[j].tag in _HEADINGS]
+    for block in headings:
+        if not _week_in(block.text) and any(urlrules.normalise(h, page.site) == entry.url for h, _ in block.links):
             return block.text
     texts = [
         text
@@ -159,7 +162,9 @@ def _title(page: Page, entry: _Entry) -> str:
         for href, text in page.blocks[j].links
         if text and not _week_in(text) and urlrules.normalise(href, page.site) == entry.url
     ]
-    return max(texts, key=len) if texts else ""
+    if texts:
+        return max(texts, key=len)
+    return next((b.text for b in headings if not _week_in(b.text)), "")
 
 
 def parse(url: str, html: str | bytes, site: Site, year: int | None = None) -> Listing:
