@@ -14,7 +14,16 @@ import dataclasses
 import re
 
 from sitrep.crawler.parsers.common import Block, Page
-from sitrep.crawler.parsers.structure import CONTENT_TAGS, SENTENCE, Layout, ends_article, in_chrome, in_region
+from sitrep.crawler.parsers.structure import (
+    CONTENT_TAGS,
+    SENTENCE,
+    SHORT,
+    Layout,
+    ends_article,
+    has_date,
+    in_chrome,
+    in_region,
+)
 from sitrep.errors import ParseError
 
 _BY_LINE = re.compile(r"^(?:By|Автор:|Аўтар:)\s+([A-ZА-ЯЁІЎ][\w.'’-]+(?:\s+[A-ZА-ЯЁІЎ][\w.'’-]+){0,3})$")
@@ -80,6 +89,8 @@ def read_body(page: Page, title: str, title_at: int, layout: Layout, is_field: l
             continue
         if block.link_share >= 0.5 or ends_article(page, block):
             continue  # a link list, a "Read also" pointer, or a box heading before the text
+        if not paragraphs and len(text) <= SHORT and has_date(text) and not SENTENCE.search(text):
+            continue  # a dated line above the text is a header line (one the fields did not know)
         if not paragraphs and author is None and (m := _BY_LINE.match(text)):
             author = m.group(1)
             continue

@@ -86,13 +86,15 @@ def _entries(page: Page) -> list[_Entry]:
     for i, urls in links.items():
         for node in page.blocks[i].path:
             under[node] |= urls
+    # an entry never holds the page's own title: a lone entry's box stops below it
+    titled = {n for b in page.blocks if b.tag == "h1" for n in b.path}
     entries: dict[str, _Entry] = {}
     for i in sorted(links):
         for url in sorted(links[i]):
             if url in entries:
                 continue
             path = page.blocks[i].path
-            node = next((n for n in path if under[n] == {url}), path[-1])
+            node = next((n for n in path if under[n] == {url} and n not in titled), path[-1])
             held = [j for j, b in enumerate(page.blocks) if node in b.path]
             entries[url] = _Entry(url, node, held)
     groups: dict[int | None, list[_Entry]] = defaultdict(list)

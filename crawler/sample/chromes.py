@@ -34,9 +34,7 @@ RELATED = (
     ("Hungary delays the vote again", "/hungary-vote-delay/", "February 19, 2024"),
 )
 TEASER = "Our editors follow Hungary, Georgia and Moldova closely; a weekly digest lands every Monday."
-FOOTER = (
-    "Offices in Warsaw (Poland), Vilnius (Lithuania) and Washington. © 2011–2024. Follow us on Facebook, X and Telegram."
-)
+FOOTER = "Offices in Warsaw (Poland), Vilnius (Lithuania) and Washington. © 2011–2024. Follow us on Facebook, X and Telegram."
 
 
 def _p(text: str) -> str:
