@@ -55,8 +55,10 @@ def _topic_link(p: Printed) -> str:
     return f'<a href="{escape(p.topic[1])}" rel="category tag">{escape(p.topic[0])}</a>' if p.topic else ""
 
 
-def _menu(c: Chrome) -> str:
-    return "".join(f'<li><a href="{escape(h)}">{escape(t)}</a></li>' for t, h in c.topics)
+def menu(c: Chrome) -> str:
+    """The menu every chrome carries: "All trends" and each topic, linked to their listings."""
+    items = [(c.labels.listing_heads[0], c.listing_root), *c.topics]
+    return "".join(f'<li><a href="{escape(h)}">{escape(t)}</a></li>' for t, h in items)
 
 
 def _week_or_stamp(p: Printed) -> str:
@@ -108,7 +110,7 @@ def wp_default(p: Printed, c: Chrome) -> str:
     return (
         _head(f"{p.title} – Eastern Ledger", og=p.title, site_name="Eastern Ledger", lang=p.lang)
         + f'<body class="single"><header id="site-header"><div class="site-title"><a href="/">Eastern Ledger</a></div>'
-        f'<nav class="primary-menu-wrapper"><ul>{_menu(c)}<li><a href="/about/">About</a></li></ul></nav></header>'
+        f'<nav class="primary-menu-wrapper"><ul>{menu(c)}<li><a href="/about/">About</a></li></ul></nav></header>'
         f'<main id="site-content"><article class="post"><header class="entry-header">{cats}<h1 class="entry-title">{title}</h1>'
         f'<div class="post-meta-wrapper"><ul class="post-meta">{meta}</ul></div></header>'
         f'<div class="post-inner"><div class="entry-content">{verdict}{_caption(p)}{_paras(p)}{status}</div></div></article>'
@@ -150,7 +152,7 @@ def news(p: Printed, c: Chrome) -> str:
         _head(f"Eastern Ledger | {p.title}", og=p.title, site_name="Eastern Ledger", lang=p.lang)
         + f'<body><div class="topbar"><span>Monday, March 18, 2024</span> <span>Minsk 3°C</span>'
         f'<span>Trending: <a href="/t/ukraine/">Ukraine</a> <a href="/t/poland/">Poland</a> <a href="/t/canada/">Canada</a></span></div>'
-        f'<div class="masthead"><a href="/">Eastern Ledger</a><ul class="menu">{_menu(c)}</ul></div>'
+        f'<div class="masthead"><a href="/">Eastern Ledger</a><ul class="menu">{menu(c)}</ul></div>'
         f'<div class="single-post"><div class="breadcrumbs">{crumbs}</div><h1 class="post-title">{title}</h1>{status}{byline}{share}{badge}'
         f'{_caption(p)}<div class="article-body">{_paras(first)}{read_also}{_paras(rest)}{box}</div>{share}'
         f'<div class="tags">Tags: <a href="/t/belarus/">Belarus</a> <a href="/t/politics/">Politics</a></div>'
@@ -192,7 +194,7 @@ def drupal7(p: Printed, c: Chrome) -> str:
     return (
         _head(f"{p.title} | Minsk Monitor", lang=p.lang)
         + f'<body class="html not-front node-type-article"><div id="page"><div id="header"><div id="logo"><a href="/">Minsk Monitor</a></div>'
-        f'<div id="navigation"><ul class="menu">{_menu(c)}</ul></div></div><div id="main"><div id="content" class="column">'
+        f'<div id="navigation"><ul class="menu">{menu(c)}</ul></div></div><div id="main"><div id="content" class="column">'
         f'{crumbs}<h1 class="title" id="page-title">{title}</h1><div class="region region-content"><div id="block-system-main" class="block">'
         f'<div class="content"><div id="node-1" class="node node-article">{submitted}<div class="content">{trend}'
         f'<div class="field field-name-field-image">{_caption(p)}</div>'
@@ -234,7 +236,7 @@ def ghost(p: Printed, c: Chrome) -> str:
     return (
         _head(p.title, og=p.title, site_name="The Vilnius Review", lang=p.lang)
         + f'<body class="post-template"><header id="gh-head"><a class="gh-head-logo" href="/">The Vilnius Review</a>'
-        f'<nav class="gh-head-menu"><ul class="nav">{_menu(c)}</ul></nav></header><main id="site-main" class="site-main">'
+        f'<nav class="gh-head-menu"><ul class="nav">{menu(c)}</ul></nav></header><main id="site-main" class="site-main">'
         f'<article class="article post"><header class="article-header gh-canvas">{tag}<h1 class="article-title">{title}</h1>'
         f'<div class="article-byline"><div class="article-byline-meta">{author}{meta}</div></div>'
         f'{_caption(p)}</header><section class="gh-content gh-canvas">{callout}{_paras(p)}</section></article>'
@@ -323,7 +325,7 @@ def comment_thread(p: Printed, c: Chrome) -> str:
     return (
         _head(f"{p.title} - Minsk Diary", lang=p.lang)
         + f'<body><div id="wrapper"><div id="header"><h1 class="site-title"><a href="/">Minsk Diary</a></h1>'
-        f'<p class="tagline">Notes on Belarus, Poland and Ukraine since 2009</p><ul class="nav">{_menu(c)}</ul></div>'
+        f'<p class="tagline">Notes on Belarus, Poland and Ukraine since 2009</p><ul class="nav">{menu(c)}</ul></div>'
         f'<div id="content"><div class="post">{kicker}<h2 class="post-title">{title}</h2>{status}'
         f'<p class="dateline">{dateline}</p><div class="entry">{_caption(p)}{_paras(p)}</div>{written}</div>'
         f'<div id="comments"><h3>32 Responses to “{title}”</h3><ol class="commentlist">{thread}</ol></div></div>'
@@ -360,7 +362,7 @@ def amp(p: Printed, c: Chrome) -> str:
         f'<!doctype html>\n<html amp lang="{p.lang}"><head><meta charset="utf-8"><title>{title} – Eastern Ledger</title>'
         f'<style amp-boilerplate>body{{visibility:hidden}}</style><script async src="https://cdn.ampproject.org/v0.js"></script></head>'
         f'<body><header id="top" class="amp-wp-header"><div><a href="/">Eastern Ledger</a></div></header>'
-        f'<amp-sidebar id="menu" layout="nodisplay"><nav><ul>{_menu(c)}</ul></nav></amp-sidebar>'
+        f'<amp-sidebar id="menu" layout="nodisplay"><nav><ul>{menu(c)}</ul></nav></amp-sidebar>'
         f'<article class="amp-wp-article"><header class="amp-wp-article-header"><h1 class="amp-wp-title">{title}</h1>{byline}{posted}</header>'
         f'{caption}<div class="amp-wp-article-content">{_paras(p)}</div>'
         f'<footer class="amp-wp-article-footer">{foot}<div class="amp-wp-meta amp-wp-tax-tag">Tags: <a href="/tag/belarus/">Belarus</a>, <a href="/tag/russia/">Russia</a></div>'

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
-from sitrep.crawler.sample.chromes import RELATED, TEASER
+from sitrep.crawler.sample.chromes import RELATED, TEASER, menu
 from sitrep.crawler.sample.render import Chrome
 
 Entries = list[tuple[str, str, str]]
@@ -22,10 +22,6 @@ Pages = list[tuple[str, str]]
 
 def _pages(pages: Pages) -> str:
     return " ".join(f'<a class="page-numbers" href="{escape(h)}">{escape(t)}</a>' for t, h in pages)
-
-
-def _menu(c: Chrome) -> str:
-    return "".join(f'<li><a href="{escape(h)}">{escape(t)}</a></li>' for t, h in c.topics)
 
 
 def _doc(title: str, lang: str, body: str) -> str:
@@ -48,7 +44,7 @@ def wp_archive(c: Chrome, heading: str, entries: Entries, pages: Pages) -> str:
     return _doc(
         f"{heading} – Eastern Ledger",
         c.lang,
-        f'<header id="masthead"><a href="/">Eastern Ledger</a><nav><ul>{_menu(c)}</ul></nav></header>'
+        f'<header id="masthead"><a href="/">Eastern Ledger</a><nav><ul>{menu(c)}</ul></nav></header>'
         f'<main id="main"><header class="page-header"><h1 class="page-title">{escape(heading)}</h1></header>{posts}'
         f'<nav class="navigation pagination"><div class="nav-links">{_pages(pages)}</div></nav></main>'
         f'<aside id="secondary" class="widget-area"><section class="widget"><h2>Recent Posts</h2><ul>{recent}</ul></section></aside>'
@@ -68,7 +64,7 @@ def date_first(c: Chrome, heading: str, entries: Entries, pages: Pages) -> str:
         f"{heading} | The Vilnius Review",
         c.lang,
         f'<div class="topbar"><a href="/t-shirt/">Our T-shirt</a> <span>Monday, March 18, 2024</span></div>'
-        f'<div class="menu"><ul>{_menu(c)}</ul></div><div class="content"><h1>{escape(heading)}</h1>'
+        f'<div class="menu"><ul>{menu(c)}</ul></div><div class="content"><h1>{escape(heading)}</h1>'
         f'<div class="posts">{items}</div><div class="pager">{_pages(pages)}</div></div>'
         f'<div class="sidebar"><h4>Events</h4><p>March 18 – March 24: conference on Poland</p><p>12.04.2024 Book launch in Riga</p></div>'
         f'<div class="bottom"><a href="/kontakt/">Kontakt</a></div>',
@@ -85,7 +81,7 @@ def flat(c: Chrome, heading: str, entries: Entries, pages: Pages) -> str:
     return _doc(
         f"{heading} | Minsk Monitor",
         c.lang,
-        f'<div id="header"><a href="/">Minsk Monitor</a><ul class="menu">{_menu(c)}</ul></div>'
+        f'<div id="header"><a href="/">Minsk Monitor</a><ul class="menu">{menu(c)}</ul></div>'
         f'<div id="content"><h1 class="title">{escape(heading)}</h1><div class="view-content">{rows}</div>'
         f'<div class="item-list"><ul class="pager"><li>{_pages(pages)}</li></ul></div></div>'
         f'<div id="footer"><a href="/impressum/">Impressum</a> · Updated March 18, 2024</div>',
