@@ -154,10 +154,17 @@ def test_title_rules_say_which_one_found_it(html: str, title: str, source: str) 
 def test_a_headerless_page_parses_and_an_unknown_header_does_not() -> None:
     plain = parse_article(URL, page(f"<article><h1>Baku and Minsk sign an oil deal</h1>{TEXT}</article>"), SITE)
     assert plain.layout == "headerless" and plain.week_start is None
-    for header in ("<p>Week 47 · 28.11.2016–04.12.2016</p>", "<p>2016-11-28</p>", "<p>Nov 28 to Dec 4</p>"):
+    for header in ("<p>Week 47</p>", "<p>28.11.2016–04.12.2016</p>", "<p>Nov 28 to Dec 4</p>", "<p>Nov 28 – Dec 4</p>"):
         with pytest.raises(ParseError) as caught:
             parse_article(URL, page(f"<article><h1>Baku and Minsk sign an oil deal</h1>{header}{TEXT}</article>"), SITE)
         assert caught.value.field == "layout"
+
+
+def test_a_single_post_date_under_the_title_is_a_stamp_not_a_redesign() -> None:
+    r = parse_article(
+        URL, page(f"<article><h1>Baku and Minsk sign an oil deal</h1><p>December 5, 2016</p>{TEXT}</article>"), SITE
+    )
+    assert (r.layout, r.stamp, r.week_start, r.lead[:12]) == ("headerless", "2016-12-05T00:00", None, "Minsk signed")
 
 
 def test_a_bug_in_the_parser_is_not_turned_into_a_bad_page(monkeypatch: pytest.MonkeyPatch) -> None:

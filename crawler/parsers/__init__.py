@@ -18,7 +18,7 @@ from sitrep.crawler import urls as urlrules
 from sitrep.crawler.parsers.body import Content, caption, read_body
 from sitrep.crawler.parsers.common import Page, decode, read_page
 from sitrep.crawler.parsers.fields import Fields, Line, check_week, collect, read_line
-from sitrep.crawler.parsers.structure import SHORT, Layout, has_date, in_region, locate, repeated_blocks
+from sitrep.crawler.parsers.structure import SHORT, Layout, has_range, in_region, locate, repeated_blocks
 from sitrep.crawler.parsers.title import Title, find_title
 from sitrep.errors import ParseError
 from sitrep.record import Record, finish, make_id
@@ -52,7 +52,7 @@ def parse_article(
     fields = collect(page, lines)
     name = layout_of(fields)
     if name == "headerless":
-        _check_headerless(page, layout, lines, content.first)
+        _check_headerless(page, layout, content.first)
     return build_record(page, name, title, content, fields, fetched_at)
 
 
@@ -89,19 +89,20 @@ def layout_of(fields: Fields) -> str:
     return "headerless"
 
 
-def _check_headerless(page: Page, layout: Layout, lines: dict[int, Line], first: int) -> None:
-    """A page with neither week nor verdict is headerless only when its header prints nothing dated.
+def _check_headerless(page: Page, layout: Layout, first: int) -> None:
+    """A page with neither week nor verdict is headerless only when its header prints no span of days.
 
-    A redesign that prints the week or the verdict in a form the profile does not know would
-    otherwise parse silently into undated records; such a page names what it printed instead.
-    The header is the region up to the first paragraph of the text; a byline alone is no header.
+    A redesign that prints the week in a form the profile does not know ("28.11–4.12.2016",
+    "Week 47") would otherwise parse silently into undated records; such a page names what it
+    printed instead. A single date (a theme's post date) is read as the stamp and is no reason.
+    The header is the region up to the first paragraph of the text. The crawl's
+    ``max_headerless_ratio`` catches the redesigns no single page can tell.
     """
     for i in range(first):
         block = page.blocks[i]
         if i in layout.repeated or not in_region(layout, block) or len(block.text) > SHORT:
             continue
-        line = lines.get(i)
-        if (line and (line.topic or line.stamp)) or has_date(block.text):
+        if has_range(block.text):
             raise ParseError(page.url, "layout", f"no week or verdict recognised, but the header prints {block.text!r}")
 
 

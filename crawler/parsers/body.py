@@ -21,6 +21,7 @@ from sitrep.crawler.parsers.structure import (
     Layout,
     ends_article,
     has_date,
+    has_range,
     in_chrome,
     in_region,
 )
@@ -66,7 +67,6 @@ def read_body(page: Page, title: str, title_at: int, layout: Layout, is_field: l
     author = None
     first = 0
     end = len(page.blocks)
-    container = layout.container
     for i in range(title_at + 1, layout.last + 1):
         block = page.blocks[i]
         text = block.text
@@ -82,14 +82,15 @@ def read_body(page: Page, title: str, title_at: int, layout: Layout, is_field: l
             continue
         if in_chrome(page, block, layout.region):
             continue
-        inside = container is not None and container in block.path
-        if inside and block.path[-1] != container and not _own_paragraph(page, block, container):
+        container = next((c for c in layout.containers if c in block.path), None)
+        inside = container is not None
+        if container is not None and block.path[-1] != container and not _own_paragraph(page, block, container):
             continue
         if not inside and not _sentence(block):
             continue
         if block.link_share >= 0.5 or ends_article(page, block):
             continue  # a link list, a "Read also" pointer, or a box heading before the text
-        if not paragraphs and len(text) <= SHORT and has_date(text) and not SENTENCE.search(text):
+        if not paragraphs and len(text) <= SHORT and (has_date(text) or has_range(text)) and not SENTENCE.search(text):
             continue  # a dated line above the text is a header line (one the fields did not know)
         if not paragraphs and author is None and (m := _BY_LINE.match(text)):
             author = m.group(1)

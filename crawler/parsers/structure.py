@@ -63,6 +63,24 @@ _AGO = re.compile(r"\b\d+\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+ag
 _MONTH_DAY = re.compile(r"\b([A-Za-zА-Яа-яЁёІіЎў]{3,})\.?\s+(\d{1,2})\b|\b(\d{1,2})\s+([A-Za-zА-Яа-яЁёІіЎў]{3,})\b")
 
 
+_NUMERIC_RANGE = re.compile(
+    r"(?:\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}(?:[./]\d{2,4})?)\s*(?:[-–—]|to)\s*(?:\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2})"
+)
+_WORD_RANGE = re.compile(
+    r"\b([A-Za-zА-Яа-яЁёІіЎў]{3,})\.?\s+\d{1,2}\s+(?:to|until|till|по|до)\s+([A-Za-zА-Яа-яЁёІіЎў]{3,})\.?\s+\d{1,2}\b"
+)
+_WEEK_NUMBER = re.compile(r"\b(?:week|неделя|тыдзень)\s+\d{1,2}\b", re.I)
+
+
+def has_range(text: str) -> bool:
+    """Does a line print a span of days (a week in some form), read or not: "28.11–4.12", "Week 47"."""
+    if dates.has_week_with_year(text) or dates.find_yearless(text) is not None:
+        return True
+    if _NUMERIC_RANGE.search(text) or _WEEK_NUMBER.search(text):
+        return True
+    return any(dates.month_number(m[1]) and dates.month_number(m[2]) for m in _WORD_RANGE.finditer(text))
+
+
 def has_date(text: str) -> bool:
     """Does a line print any date at all: a week, a stamp, "28.11.2016", "3 days ago", "May 7"."""
     if _NUMERIC_DATE.search(text) or _AGO.search(text) or dates.find_yearless(text) or dates.find_stamp(text):
@@ -82,7 +100,7 @@ class Layout:
     """Where the article stands among the page's blocks."""
 
     region: int | None  # element id of the region, None: the whole page
-    container: int | None  # element id of the body container
+    containers: frozenset[int]  # the body container, and its like: same tag, depth and prose weight
     repeated: frozenset[int]  # indices of blocks inside repeated items
     last: int  # index of the last block of the body container
 
@@ -146,15 +164,25 @@ def locate(page: Page, title_at: int, is_field: list[bool]) -> Layout:
         if node is not None:  # sentences weigh in full, short lines (teasers, labels) a little
             scores[node] += len(block.text) if SENTENCE.search(block.text) else len(block.text) / 4
     if not scores:
-        return Layout(None, None, repeated, len(page.blocks) - 1)
+        return Layout(None, frozenset(), repeated, len(page.blocks) - 1)
     container = max(scores, key=lambda n: scores[n])  # first maximum: dicts keep reading order
-    last = max(i for i, b in enumerate(page.blocks) if container in b.path)
-    region = container
-    if title_at >= 0:
-        title_path = page.blocks[title_at].path
-        shared = [a for a, b in zip(title_path, page.blocks[last].path) if a == b]
-        region = shared[-1] if shared else None
-    return Layout(region, container, repeated, last)
+    depth = _depth(page, container)
+    # a text a CMS splits into several content elements (TYPO3 frames, page-builder rows)
+    containers = frozenset(
+        n
+        for n, score in scores.items()
+        if score >= 0.2 * scores[container] and page.tags[n] == page.tags[container] and _depth(page, n) == depth
+    )
+    last = max(i for i, b in enumerate(page.blocks) if containers & set(b.path))
+    # the smallest element around the title (else the first text) and the last text
+    first = title_at if title_at >= 0 else min(i for i, b in enumerate(page.blocks) if containers & set(b.path))
+    shared = [a for a, b in zip(page.blocks[first].path, page.blocks[last].path) if a == b]
+    return Layout(shared[-1] if shared else None, containers, repeated, last)
+
+
+def _depth(page: Page, node: int) -> int:
+    block = next(b for b in page.blocks if node in b.path)
+    return block.path.index(node)
 
 
 def in_region(layout: Layout, block: Block) -> bool:

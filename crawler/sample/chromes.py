@@ -272,14 +272,21 @@ def static(p: Printed, c: Chrome) -> str:
 
 def institutional(p: Printed, c: Chrome) -> str:
     """An institutional CMS page (TYPO3-like): no <h1>, the title as a bold line, "<site> | title"
-    in <title>; every content element in its own frame; the author and the covered week in
+    in <title>; every content element in its own frame, the text split in two around the image;
+    the author and the covered week in
     labelled lines after the text; events and contacts in side columns."""
     frames = [f'<div id="c100" class="frame"><p><b>{escape(p.title)}</b></p></div>']
     if p.status:
         frames.append(f'<div class="frame"><p>{escape(p.status)}</p></div>')
     elif p.verdict:
         frames.append(f'<div class="frame"><p>Assessment: {escape(p.verdict)}</p></div>')
-    frames.append(f'<div class="frame"><div class="ce-bodytext">{_caption(p)}{_paras(p)}</div></div>')
+    # the text in two content elements with the image between them, as editors place it
+    cut = min(2, len(p.paragraphs))
+    first = Printed(p.kind, p.lang, p.title, p.paragraphs[:cut])
+    rest = Printed(p.kind, p.lang, p.title, p.paragraphs[cut:])
+    frames.append(f'<div class="frame"><div class="ce-bodytext">{_paras(first)}</div></div>')
+    frames.append(f'<div class="frame frame-image">{_caption(p)}</div>')
+    frames.append(f'<div class="frame"><div class="ce-bodytext">{_paras(rest)}</div></div>')
     after = ""
     if p.author:
         after += f"<p>Author: {escape(p.author)}</p>"
