@@ -179,3 +179,18 @@ def test_a_bug_in_the_parser_is_not_turned_into_a_bad_page(monkeypatch: pytest.M
         parse_article(URL, html, SITE)
     monkeypatch.setattr(parsers, "read_line", fields.read_line)
     assert parse_article(URL, html, SITE).title == "Baku and Minsk sign an oil deal"
+
+
+def test_a_dated_meta_line_beside_a_text_that_names_dates_is_not_two_repeated_items() -> None:
+    r = parse_article(
+        URL,
+        page(
+            "<article><header><h1>Baku and Minsk sign an oil deal</h1></header>"
+            "<div>Posted on May 15 – May 21, 2023 by <a href='/author/ak/'>Ales Kruk</a></div>"
+            "<div><p>On May 16, 2023 <a href='/x/'>Minsk</a> and Baku met.</p>"
+            "<p>The deal gives Belarus a second source of crude for its two refineries.</p></div></article>"
+        ),
+        SITE,
+    )
+    assert r.lead == "On May 16, 2023 Minsk and Baku met." and len(r.body) == 1
+    assert (r.week_start, r.author) == ("2023-05-15", "Ales Kruk")

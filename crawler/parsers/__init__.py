@@ -18,7 +18,15 @@ from sitrep.crawler import urls as urlrules
 from sitrep.crawler.parsers.body import Content, caption, read_body
 from sitrep.crawler.parsers.common import Page, decode, read_page
 from sitrep.crawler.parsers.fields import Fields, Line, check_week, collect, read_line
-from sitrep.crawler.parsers.structure import SHORT, Layout, has_range, in_region, locate, repeated_blocks
+from sitrep.crawler.parsers.structure import (
+    SHORT,
+    Layout,
+    has_range,
+    heaviest,
+    in_region,
+    locate,
+    repeated_blocks,
+)
 from sitrep.crawler.parsers.title import Title, find_title
 from sitrep.errors import ParseError
 from sitrep.record import Record, finish, make_id
@@ -37,10 +45,10 @@ def parse_article(
         raise ParseError(url, "html", "truncated: the page ends before </body> or </html>")
     page = read_page(url, text, site, tagger)
     title = find_title(page)
-    repeated = repeated_blocks(page, title.at)
+    repeated = repeated_blocks(page, title.at, heaviest(page, title.at))
     lines = _field_lines(page, title, repeated)
     is_field = [i in lines for i in range(len(page.blocks))]
-    layout = locate(page, title.at, is_field)
+    layout = locate(page, title.at, is_field, repeated)
     lines = {i: line for i, line in lines.items() if in_region(layout, page.blocks[i])}
     check_week(page, url, lines)
     content = read_body(page, title.text, title.at, layout, is_field)

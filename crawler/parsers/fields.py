@@ -16,7 +16,7 @@ import re
 from sitrep import dates
 from sitrep.crawler import urls as urlrules
 from sitrep.crawler.parsers.common import Block, Page
-from sitrep.crawler.parsers.structure import SHORT
+from sitrep.crawler.parsers.structure import SENTENCE, SHORT
 from sitrep.errors import ParseError
 
 _NAME = r"([A-ZА-ЯЁІЎ][\w.'’-]+(?:\s+[A-ZА-ЯЁІЎ][\w.'’-]+){0,3})"
@@ -52,7 +52,7 @@ def match_trend(page: Page, text: str, unknown: bool = True) -> tuple[str | None
     for table in page.all_labels():
         if label in table.trends:
             return table.trends[label], label
-    if unknown:
+    if unknown and not text.rstrip().endswith((".", "!", "?")) and len(label.split()) <= 10:
         for table in page.all_labels():
             if any(label.startswith(p + " ") for p in table.verdict_prefixes) and len(label) <= 80:
                 return None, label
@@ -107,6 +107,8 @@ def read_line(page: Page, block: Block, unknown_verdict: bool) -> Line:
         rest = text[len(marker) :].strip()
         line.trend = match_trend(page, rest) if rest else None
         return line
+    if len(text.split()) >= 8 and SENTENCE.search(text):
+        return line  # a sentence of the text that names a date is no field line
     line.trend = match_trend(page, _LABEL.sub("", text, count=1), unknown_verdict) or match_trend(
         page, text, unknown_verdict
     )

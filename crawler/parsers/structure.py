@@ -114,15 +114,20 @@ def children_of(page: Page) -> dict[int, dict[int, list[int]]]:
     return out
 
 
-def repeated_blocks(page: Page, keep: int) -> frozenset[int]:
-    """Blocks inside repeated dated items (comments, related posts, teasers), never block ``keep``'s."""
+def repeated_blocks(page: Page, title_at: int, heavy: set[int]) -> frozenset[int]:
+    """Blocks inside repeated dated items (comments, related posts, teasers).
+
+    Never an item: what holds the title's block, or all of ``heavy`` (the heaviest run of text,
+    ``heaviest``), so an article whose meta line and text stand side by side, both dated, is not
+    taken for two items; a comment list, whose items share the run, still is.
+    """
     marked: set[int] = set()
     for kids in children_of(page).values():
         if len(kids) < 2:
             continue
         by_tag: dict[str, list[list[int]]] = defaultdict(list)
         for child, held in kids.items():
-            if keep in held:
+            if title_at in held or (heavy and heavy.issubset(held)):
                 continue
             if _dated_item(page, held):
                 by_tag[page.tags[child]].append(held)
@@ -152,17 +157,31 @@ def in_chrome(page: Page, block: Block, below: int | None) -> bool:
     return any(page.tags[n] in CHROME_TAGS for n in block.path[start:])
 
 
-def locate(page: Page, title_at: int, is_field: list[bool]) -> Layout:
-    """The region, body container and repeated items of an article page (``is_field``: field lines)."""
-    repeated = repeated_blocks(page, title_at)
+def _scores(page: Page, title_at: int, skip: set[int] | frozenset[int]) -> dict[int, float]:
+    """Readability's weight of each container's own paragraphs after the title."""
     scores: dict[int, float] = defaultdict(float)
     for i in range(title_at + 1, len(page.blocks)):
         block = page.blocks[i]
-        if i in repeated or is_field[i] or block.link_share >= 0.5 or ends_article(page, block):
+        if i in skip or block.link_share >= 0.5 or ends_article(page, block):
             continue
         node = container_of(page, block)
         if node is not None:  # sentences weigh in full, short lines (teasers, labels) a little
             scores[node] += len(block.text) if SENTENCE.search(block.text) else len(block.text) / 4
+    return scores
+
+
+def heaviest(page: Page, title_at: int) -> set[int]:
+    """The blocks of the container with the most text after the title, before anything is excluded."""
+    scores = _scores(page, title_at, frozenset())
+    if not scores:
+        return set()
+    top = max(scores, key=lambda n: scores[n])
+    return {i for i, b in enumerate(page.blocks) if top in b.path}
+
+
+def locate(page: Page, title_at: int, is_field: list[bool], repeated: frozenset[int]) -> Layout:
+    """The region and body containers of an article page (``is_field``: field lines)."""
+    scores = _scores(page, title_at, repeated | {i for i, f in enumerate(is_field) if f})
     if not scores:
         return Layout(None, frozenset(), repeated, len(page.blocks) - 1)
     container = max(scores, key=lambda n: scores[n])  # first maximum: dicts keep reading order
