@@ -52,10 +52,13 @@ SENTENCE = re.compile(r"[.!?…»”\"')]$")
 # Headings that open the page's own parts after an article, in any theme (English; the profile's
 # boilerplate labels add the site's own, in each language).
 _ENDS = re.compile(
-    r"^(?:\d+\s+)?(?:comments?|responses?|replies|leave a (?:reply|comment)|join the discussion|related\b|"
-    r"more (?:stories|from|on|in|news|articles)|read (?:also|more|next)|see also|you (?:may|might) also like|"
-    r"share (?:this|on)|follow us|subscribe|newsletter|popular|most read|recent posts|latest|about the author|"
-    r"similar articles|post navigation)",
+    r"^(?:(?:\d+|one|two|three|four|five|no)\s+(?:comments?|responses?|replies|thoughts?)\b|"
+    r"(?:comments?|responses?|replies|discussion)\b|(?:leave|post|write|add) (?:a |new )?(?:reply|comment)|"
+    r"join the discussion|related(?::|$| posts| articles| stories| news| content| reading)|recommended\b|"
+    r"more (?:stories|from|on|in|news|articles)|read (?:also|more|next)|also read|see also|"
+    r"you (?:may|might) also like|share (?:this|on)|like this|follow us|subscribe|sign up|newsletter|"
+    r"(?:popular|latest|recent|trending) (?:posts|stories|articles|news)|most (?:read|popular)|"
+    r"about the author|similar articles|post navigation)",
     re.I,
 )
 _NUMERIC_DATE = re.compile(r"\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})\b")
