@@ -96,6 +96,8 @@ class CrawlReport:
 
 def verdict(counts: dict[str, int], settings: Settings) -> str:
     """Why a crawl must exit non-zero, or "" when it did its job."""
+    if counts.get("internal_errors", 0):  # first: a bug is named as a bug, not as failed requests
+        return f"{counts['internal_errors']} internal errors (a bug in sitrep, not the site): see the log"
     requests = counts.get("fetched", 0) + counts.get("failed", 0)
     if requests and counts.get("failed", 0) / requests > settings.crawl.max_failed_ratio:
         return f"{counts['failed']} of {requests} requests failed (more than {settings.crawl.max_failed_ratio:.0%})"
@@ -105,8 +107,6 @@ def verdict(counts: dict[str, int], settings: Settings) -> str:
             f"{counts['parse_errors']} of {articles} article pages did not parse (more than "
             f"{settings.crawl.max_parse_failed_ratio:.0%}): the site may have changed its layout"
         )
-    if counts.get("internal_errors", 0):
-        return f"{counts['internal_errors']} internal errors (a bug in sitrep, not the site): see the log"
     parsed = counts.get("parsed", 0)
     if parsed and counts.get("headerless", 0) / parsed > settings.crawl.max_headerless_ratio:
         return (

@@ -70,7 +70,7 @@ def _field_lines(page: Page, title: Title, repeated: frozenset[int]) -> dict[int
     for i, block in enumerate(page.blocks):
         if i == title.at or i in repeated or caption(page, block) or len(block.text) > SHORT:
             continue
-        line = read_line(page, block, unknown_verdict=True)
+        line = read_line(page, block)
         if line.any:
             lines[i] = line
     by_parent: dict[int | None, set[str]] = {}

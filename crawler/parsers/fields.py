@@ -95,7 +95,7 @@ def _author(page: Page, text: str) -> tuple[bool, str | None]:
     return text.strip(" :") in prefixes, None
 
 
-def read_line(page: Page, block: Block, unknown_verdict: bool) -> Line:
+def read_line(page: Page, block: Block) -> Line:
     line = Line()
     text = dates.clean(block.text)
     if len(text) > SHORT:
@@ -109,9 +109,7 @@ def read_line(page: Page, block: Block, unknown_verdict: bool) -> Line:
         return line
     if len(text.split()) >= 8 and SENTENCE.search(text):
         return line  # a sentence of the text that names a date is no field line
-    line.trend = match_trend(page, _LABEL.sub("", text, count=1), unknown_verdict) or match_trend(
-        page, text, unknown_verdict
-    )
+    line.trend = match_trend(page, _LABEL.sub("", text, count=1)) or match_trend(page, text)
     if line.trend:
         return line
     rest = text
