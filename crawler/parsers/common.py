@@ -10,6 +10,7 @@ text says (``fields``), the body by structure (``structure``, ``body``).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from urllib.parse import urljoin
 
@@ -109,7 +110,7 @@ class Page:
     tags: list[str] = dataclasses.field(default_factory=list)  # element id -> tag name
     site_name: str | None = None  # og:site_name, when the page says it
 
-    @property
+    @functools.cached_property
     def lang(self) -> str:
         """From the URL's prefix, else the template's ``<html lang>``; never from the alphabet."""
         by_url = urlrules.lang_of(self.url, self.site)
@@ -119,12 +120,16 @@ class Page:
             return self.html_lang[:2].lower()
         return "en"
 
-    @property
+    @functools.cached_property
     def labels(self) -> Labels:
         return self.site.labels.get(self.lang, self.site.labels["en"])
 
     def all_labels(self) -> list[Labels]:
         """This language's table first, then the others (a page may mix template strings)."""
+        return self._all_labels
+
+    @functools.cached_property
+    def _all_labels(self) -> list[Labels]:  # asked for once per block and field: read once
         return [self.labels, *(t for t in self.site.labels.values() if t is not self.labels)]
 
 
