@@ -194,3 +194,16 @@ def test_a_dated_meta_line_beside_a_text_that_names_dates_is_not_two_repeated_it
     )
     assert r.lead == "On May 16, 2023 Minsk and Baku met." and len(r.body) == 1
     assert (r.week_start, r.author) == ("2023-05-15", "Ales Kruk")
+
+
+def test_a_logo_h1_beside_the_title_h1_and_a_capitalised_category() -> None:
+    r = parse_article(
+        URL,
+        page(
+            "<header><h1>Eastern Notes</h1></header><article><h1>Baku and Minsk sign an oil deal</h1>"
+            f"<p>Filed under: SECURITY ISSUES</p>{TEXT}</article>",
+            title="Baku and Minsk sign an oil deal - Eastern Notes",
+        ),
+        SITE,
+    )
+    assert (r.title, r.title_source, r.topic) == ("Baku and Minsk sign an oil deal", "h1", "security-issues")

@@ -60,9 +60,12 @@ def match_trend(page: Page, text: str, unknown: bool = True) -> tuple[str | None
 
 
 def _topic_of_label(page: Page, label: str) -> str | None:
+    """The slug of a printed topic label, in any letter case (themes capitalise categories)."""
+    folded = label.casefold()
     for table in page.all_labels():
-        if label in table.topics:
-            return table.topics[label]
+        for printed, slug in table.topics.items():
+            if printed.casefold() == folded:
+                return slug
     return None
 
 

@@ -61,9 +61,12 @@ def find_title(page: Page) -> Title:
     stripped, sides = _title_sides(page)
     confirming = {t for t in (page.meta_title, stripped, page.head_title, *sides) if t}
     h1s = [(i, b.text) for i, b in enumerate(page.blocks) if b.tag == "h1"]
-    for i, text in h1s:
-        if text in confirming:
-            return _checked(page, Title(text, i, "h1"))
+    strong = {t for t in (page.meta_title, stripped, page.head_title) if t}
+    confirmed = [(i, text) for i, text in h1s if text in strong] or sorted(
+        ((i, text) for i, text in h1s if text in confirming), key=lambda h: -len(h[1])
+    )  # one side of an unknown site's <title>: a logo <h1> is the shorter one
+    if confirmed:
+        return _checked(page, Title(confirmed[0][1], confirmed[0][0], "h1"))
     if page.meta_title:
         return _checked(page, Title(page.meta_title, _at(page, page.meta_title), "og:title"))
     if stripped:
