@@ -89,7 +89,8 @@ class CrawlReport:
             f"{c.get('unchanged', 0)} unchanged, {c.get('duplicate', 0)} duplicate records, {c.get('parse_errors', 0)} parse errors, "
             f"{c.get('failed', 0)} failed, {c.get('dropped', 0)} dropped; {self.indexed} indexed (run {self.run_id})"
             + (f"; {c['unknown_verdicts']} verdicts not in the trends table" if c.get("unknown_verdicts") else "")
-            + f"; {c.get('undated', 0)} records undated, {c.get('no_verdict', 0)} without a verdict"
+            + f"; of {c.get('parsed', 0)} article pages parsed, {c.get('undated', 0)} undated, "
+            f"{c.get('no_verdict', 0)} without a verdict"
             + (f"; {c['internal_errors']} internal errors" if c.get("internal_errors") else "")
         )
 

@@ -38,7 +38,7 @@ def test_an_internal_error_fails_the_crawl_whatever_the_ratios() -> None:
 
 def test_the_summary_line_counts_undated_records_and_missing_verdicts() -> None:
     report = CrawlReport(1, "ok", 0, {**OK, "undated": 7, "no_verdict": 12}, [], [], 80, "")
-    assert "7 records undated, 12 without a verdict" in report.summary()
+    assert "of 80 article pages parsed, 7 undated, 12 without a verdict" in report.summary()
     assert "internal errors" not in report.summary()
     failed = CrawlReport(1, "failed", 3, {**OK, "internal_errors": 2}, [], [], 0, "x")
     assert "2 internal errors" in failed.summary()
