@@ -4,6 +4,7 @@
     python bench/chromes.py score DIR           # parse them with the importable sitrep, print a table
     python bench/chromes.py score DIR --main M  # the same with the parser of a checkout of main at M
     python bench/chromes.py extractors DIR      # body extraction: our rule vs trafilatura vs readability
+                                                # (pip install trafilatura readability-lxml: not dependencies)
 
 Rendering and scoring are apart so the parser of another checkout reads the very same bytes.
 Figures per chrome: week, verdict, topic, title found right (of pages that print them); the
