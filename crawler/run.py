@@ -89,11 +89,16 @@ class CrawlReport:
             f"{c.get('unchanged', 0)} unchanged, {c.get('duplicate', 0)} duplicate records, {c.get('parse_errors', 0)} parse errors, "
             f"{c.get('failed', 0)} failed, {c.get('dropped', 0)} dropped; {self.indexed} indexed (run {self.run_id})"
             + (f"; {c['unknown_verdicts']} verdicts not in the trends table" if c.get("unknown_verdicts") else "")
+            + f"; of {c.get('parsed', 0)} article pages parsed, {c.get('undated', 0)} undated, "
+            f"{c.get('no_verdict', 0)} without a verdict"
+            + (f"; {c['internal_errors']} internal errors" if c.get("internal_errors") else "")
         )
 
 
 def verdict(counts: dict[str, int], settings: Settings) -> str:
     """Why a crawl must exit non-zero, or "" when it did its job."""
+    if counts.get("internal_errors", 0):  # first: a bug is named as a bug, not as failed requests
+        return f"{counts['internal_errors']} internal errors (a bug in sitrep, not the site): see the log"
     requests = counts.get("fetched", 0) + counts.get("failed", 0)
     if requests and counts.get("failed", 0) / requests > settings.crawl.max_failed_ratio:
         return f"{counts['failed']} of {requests} requests failed (more than {settings.crawl.max_failed_ratio:.0%})"
@@ -102,6 +107,12 @@ def verdict(counts: dict[str, int], settings: Settings) -> str:
         return (
             f"{counts['parse_errors']} of {articles} article pages did not parse (more than "
             f"{settings.crawl.max_parse_failed_ratio:.0%}): the site may have changed its layout"
+        )
+    parsed = counts.get("parsed", 0)
+    if parsed and counts.get("headerless", 0) / parsed > settings.crawl.max_headerless_ratio:
+        return (
+            f"{counts['headerless']} of {parsed} parsed article pages show neither week, verdict nor status line "
+            f"(more than {settings.crawl.max_headerless_ratio:.0%}): the site may have changed its layout"
         )
     if counts.get("listings_read", 0) == 0:
         return "no listing page could be read: check the start URLs and the site"

@@ -56,6 +56,9 @@ class Crawl:
     time_limit: float = setting(3600.0, "seconds after which a crawl closes itself")
     max_failed_ratio: float = setting(0.10, "exit non-zero when more than this share of requests failed")
     max_parse_failed_ratio: float = setting(0.25, "exit non-zero when more article pages than this fail to parse")
+    max_headerless_ratio: float = setting(
+        0.25, "exit non-zero when more parsed article pages than this show neither week, verdict nor status line"
+    )
     log_level: str = setting("WARNING", "Scrapy's log level; INFO adds one line per URL with its outcome")
     resolve: dict[str, str] = setting(
         {}, "host -> IP address, like curl --resolve (used to serve the sample on 127.0.0.1)"
@@ -192,6 +195,7 @@ RANGES = {  # key: (lowest allowed, why)
     "crawl.time_limit": 1.0,
     "crawl.max_failed_ratio": 0.0,
     "crawl.max_parse_failed_ratio": 0.0,
+    "crawl.max_headerless_ratio": 0.0,
     "index.lock_timeout": 0.0,
     "index.memory_mb": 8,
     "index.processes": 1,
@@ -199,7 +203,7 @@ RANGES = {  # key: (lowest allowed, why)
     "search.facet_top": 1,
     "search.snippet_chars": 20,
 }
-RATIOS = ("crawl.max_failed_ratio", "crawl.max_parse_failed_ratio")
+RATIOS = ("crawl.max_failed_ratio", "crawl.max_parse_failed_ratio", "crawl.max_headerless_ratio")
 FACETS = ("countries", "orgs", "topic", "trend", "lang", "author", "year", "month")
 
 
