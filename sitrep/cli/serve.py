@@ -46,6 +46,7 @@ def serve(state: Any, host: str, port: int, cors: bool, timeout: float) -> None:
         sock.bind((host, port))
     except OSError as exc:
         raise click.UsageError(f"cannot listen on {host}:{port} ({exc.strerror})") from None
+    sock.listen(2048)  # connections wait in the backlog until uvicorn accepts them
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if family == socket.AF_INET6 else host
     click.echo(f"Serving the archive in {state.settings.data_dir} at http://{shown}:{bound}/ (Ctrl-C stops)", err=True)
