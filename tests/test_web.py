@@ -8,6 +8,8 @@ import io
 import json
 import re
 import sqlite3
+import subprocess
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -19,7 +21,7 @@ import pytest
 from sitrep.config import Settings
 from sitrep.record import Record
 from sitrep.web import api as web_api
-from tests.conftest import run_sitrep
+from tests.conftest import ROOT, run_sitrep
 from tests.webserver import (
     CYRILLIC,
     IMG,
@@ -367,6 +369,16 @@ def test_sitrep_serve_binds_loopback_and_warns_otherwise(crawled: Settings) -> N
         stop(proc)
     done = run_sitrep("--settings", str(crawled.source), "serve", "--port", "0", "--host", "0.0.0.0", "--timeout", "0")
     assert done.returncode == 2
+
+
+def test_the_web_app_loads_no_crawler_and_no_scrapy(crawled: Settings) -> None:
+    code = (
+        "import sys\nfrom sitrep.config import load\nfrom sitrep.web import create_app\n"
+        f"create_app(load({str(crawled.source)!r}, environ={{}}))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('scrapy', 'twisted') or m.startswith('sitrep.crawler')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "[]", done.stderr
 
 
 def test_sitrep_serve_without_an_index_says_what_to_run(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from urllib.parse import urldefrag, urlencode, urljoin
 from bs4 import BeautifulSoup
 from markupsafe import escape
 
-from sitrep.index.warc import Capture
+from sitrep.search.api import Capture
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; "

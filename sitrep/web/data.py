@@ -12,9 +12,8 @@ from typing import Any
 from starlette.requests import Request
 
 from sitrep.errors import QueryError
-from sitrep.index.warc import Capture
 from sitrep.record import Record
-from sitrep.search.api import Archive
+from sitrep.search.api import Archive, Capture
 from sitrep.search.facets import FACET_FIELD
 from sitrep.search.results import Hit, Results, Stats, Timeline
 from sitrep.web import archived
@@ -30,7 +29,9 @@ def backend(request: Request) -> Backend:
 async def search(request: Request, all_facets: bool = False) -> tuple[Search, Results]:
     state = Search.from_query(request.query_params)
     facets = tuple(FACET_FIELD) if all_facets else FACETS
-    results = await backend(request).call(lambda a: a.search(state.q, **state.search_kwargs(facets)))
+    results = await backend(request).call(
+        lambda a: a.search(state.q, **state.search_kwargs(facets)), ("search", state, facets)
+    )
     return state, results
 
 
@@ -52,7 +53,7 @@ async def record(request: Request) -> dict[str, Any]:
             "captures": {url: a.captures(url) for url in found.urls},
         }
 
-    return await backend(request).call(fetch)
+    return await backend(request).call(fetch, ("record", record_id))
 
 
 def diff(before: Record | None, after: Record) -> list[str]:
@@ -68,13 +69,15 @@ def diff(before: Record | None, after: Record) -> list[str]:
 
 async def similar(request: Request) -> tuple[Hit, ...]:
     record_id = request.path_params["record_id"]
-    return await backend(request).call(lambda a: a.similar(record_id, 10))
+    return await backend(request).call(lambda a: a.similar(record_id, 10), ("similar", record_id))
 
 
 async def timeline(request: Request) -> Timeline:
     state = Search.from_query(request.query_params)
     by, split = request.query_params.get("by", "month"), request.query_params.get("split") or None
-    return await backend(request).call(lambda a: a.timeline(state.q, by=by, split=split, **state.filters()))
+    return await backend(request).call(
+        lambda a: a.timeline(state.q, by=by, split=split, **state.filters()), ("timeline", state, by, split)
+    )
 
 
 async def trends(request: Request) -> tuple[Search, dict[str, Any]]:
@@ -82,15 +85,17 @@ async def trends(request: Request) -> tuple[Search, dict[str, Any]]:
     by = request.query_params.get("by", "quarter")
     if by not in BYS:
         raise QueryError(by, f"by must be {', '.join(BYS)}")
-    return state, await backend(request).call(lambda a: trend_counts(a, state.q, by, state.filters()))
+    return state, await backend(request).call(
+        lambda a: trend_counts(a, state.q, by, state.filters()), ("trends", state, by)
+    )
 
 
 async def stats(request: Request) -> Stats:
-    return await backend(request).call(lambda a: a.stats())
+    return await backend(request).call(lambda a: a.stats(), "stats")
 
 
 async def runs(request: Request) -> list[dict[str, Any]]:
-    return await backend(request).call(lambda a: a.runs())
+    return await backend(request).call(lambda a: a.runs(), "runs")
 
 
 async def archived_copy(request: Request) -> tuple[Capture, set[str]]:
