@@ -25,13 +25,15 @@ REQUESTS = 200
 @pytest.mark.slow
 def test_fifty_clients_two_hundred_requests_each(crawled: Settings, truth: dict[str, Record]) -> None:
     ids = list(truth)
-    paths = [
-        "/api/search?q=oil",
-        "/?q=army&country=AZ",
-        "/api/search?country=BY&trend=worsened&sort=newest&page=2",
-        "/api/stats",
-        "/?q=%D0%BD%D0%B5%D1%84%D1%82%D1%8C",  # нефть
+    countries = sorted({c for r in truth.values() for c in r.countries})[:12]
+    words = ("oil", "army", "sanctions", "potash", "elections", "nuclear", "%D0%BD%D0%B5%D1%84%D1%82%D1%8C")
+    # about 1,100 different requests (more than the 512 the server keeps): searches by word, country and
+    # page, pages and API alike, records, stats and the stylesheet a browser fetches with a page
+    searches = [
+        f"{'/' if n % 2 else '/api/search'}?q={w}&country={c}&page={n % 2 + 1}&per_page=10"
+        for n, (w, c) in enumerate((w, c) for w in words for c in countries)
     ]
+    paths = [*searches, "/api/stats", "/static/style.css", "/?sort=newest"]
     proc, url, _ = serve_process(crawled.source, "--port", "0")
     host = urlsplit(url)
     latencies: list[float] = []
@@ -43,7 +45,8 @@ def test_fifty_clients_two_hundred_requests_each(crawled: Settings, truth: dict[
         mine: list[float] = []
         try:
             for i in range(REQUESTS):
-                path = paths[(n + i) % len(paths)] if i % 6 else f"/api/record/{ids[(n * REQUESTS + i) % len(ids)]}"
+                k = n * REQUESTS + i
+                path = paths[(k * 7) % len(paths)] if i % 4 else f"/{'api/' if i % 8 else ''}record/{ids[k % len(ids)]}"
                 started = time.perf_counter()
                 conn.request("GET", path)
                 response = conn.getresponse()
