@@ -54,7 +54,7 @@ async def on_sitrep_error(request: Request, exc: Exception) -> Response:
     status = http_status(exc)
     if request.url.path.startswith("/api"):
         return JSONResponse(error_dict(exc.one_line(), int(exc.status)), status_code=status)
-    return render(request, "error.html", {"message": exc.one_line(), "status": status}, status=status)
+    return render(request, "error.html", {"message": exc.one_line(), "status": status, "title": "Error"}, status=status)
 
 
 async def on_not_found(request: Request, exc: Exception) -> Response:

@@ -86,7 +86,7 @@ async def record_page(request: Request) -> Response:
             "links": links,
             "archived": archived_urls,
             "citation": citation,
-            "api_url": f"/api/record/{quote(record.id)}",
+            "api_url": f"/api/record/{quote(record.id, safe='')}",
             "title": record.title,
         },
     )
@@ -98,7 +98,7 @@ async def archived_page(request: Request) -> Response:
     headers = {"content-security-policy": archived.CSP, "x-robots-tag": "noindex"}
     if not archived.is_html(capture):
         return Response(capture.body, media_type="text/plain; charset=utf-8", headers=headers)
-    record_url = f"/record/{quote(record_id)}" if record_id else None
+    record_url = f"/record/{quote(record_id, safe='')}" if record_id else None
     html = archived.rewrite(capture, kept.__contains__, record_url)
     return HTMLResponse(html, headers=headers)
 
