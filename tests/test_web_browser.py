@@ -2,7 +2,7 @@
 
 Without Chromium (or the playwright package) these tests are skipped with one line naming what
 to install; under CI (``CI=true``) a missing browser is a failure instead. Set
-``SITREP_SCREENSHOT=docs/sitrep-serve.png`` to write the README's screenshot from this run.
+``WEB_SCREENSHOT=docs/sitrep-serve.png`` to write the README's screenshot from this run.
 """
 
 from __future__ import annotations
@@ -291,6 +291,6 @@ def test_search_page_weight_and_screenshot(page: Page, web: Served, record_prope
     print(f"\nsearch page: {len(answers)} requests, {weight} bytes")
     shot = page.screenshot()
     assert len(set(png_pixels(shot)[::97])) > 20  # a page with text and colour, not a blank
-    target = os.environ.get("SITREP_SCREENSHOT")
+    target = os.environ.get("WEB_SCREENSHOT")
     if target:
         Path(target).write_bytes(shot)
