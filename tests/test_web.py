@@ -19,8 +19,11 @@ from urllib.parse import quote, urlencode
 import pytest
 
 from sitrep.config import Settings
+from sitrep.errors import IndexDamaged, IndexMissing, QueryError, RecordNotFound, SitrepError
 from sitrep.record import Record
 from sitrep.web import api as web_api
+from sitrep.web.app import http_status
+from sitrep.web.backend import TooSlow
 from tests.conftest import ROOT, run_sitrep
 from tests.webserver import (
     CYRILLIC,
@@ -386,3 +389,18 @@ def test_the_web_app_loads_no_crawler_and_no_scrapy(crawled: Settings) -> None:
 def test_sitrep_serve_without_an_index_says_what_to_run(tmp_path: Path) -> None:
     done = run_sitrep("--data-dir", str(tmp_path / "empty"), "serve", "--port", "0", timeout=60)
     assert done.returncode == 4 and "no index" in done.stderr and "sitrep crawl" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (QueryError("x", "bad"), 400),
+        (RecordNotFound("gone"), 404),
+        (IndexMissing("no index"), 503),
+        (IndexDamaged("damaged"), 503),
+        (TooSlow("slow"), 504),
+        (SitrepError("something else"), 500),
+    ],
+)
+def test_http_status_follows_the_cli_exit_status(error: SitrepError, status: int) -> None:
+    assert http_status(error) == status

@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sitrep import __version__
 from sitrep.config import Settings
-from sitrep.errors import IndexDamaged, IndexLocked, IndexMissing, QueryError, RecordNotFound, SitrepError, StoreMissing
+from sitrep.errors import ExitStatus, RecordNotFound, SitrepError
 from sitrep.search.results import error_dict
 from sitrep.web import api, pages
 from sitrep.web.backend import Backend, TooSlow
@@ -33,19 +33,18 @@ PAGE_CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; "
     "frame-ancestors 'none'"
 )
-HTTP_STATUS: list[tuple[type[SitrepError], int]] = [
-    (QueryError, 400),
-    (RecordNotFound, 404),
-    (TooSlow, 504),
-    (IndexMissing, 503),
-    (StoreMissing, 503),
-    (IndexDamaged, 503),
-    (IndexLocked, 503),
-]
+# by the CLI's exit status, so a new kind of error gets the status its family has
+HTTP_STATUS = {
+    ExitStatus.USAGE: 400,  # a bad argument
+    ExitStatus.QUERY: 400,
+    ExitStatus.NOT_FOUND: 404,
+    ExitStatus.INDEX: 503,  # index or store missing or damaged: the command to run is in the message
+    ExitStatus.LOCKED: 503,
+}
 
 
 def http_status(exc: SitrepError) -> int:
-    return next((code for kind, code in HTTP_STATUS if isinstance(exc, kind)), 500)
+    return 504 if isinstance(exc, TooSlow) else HTTP_STATUS.get(exc.status, 500)
 
 
 async def on_sitrep_error(request: Request, exc: Exception) -> Response:
