@@ -4,6 +4,7 @@ CLI's envelope and messages, exports, ETags, CORS, limits, escaping and the arch
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -20,7 +21,7 @@ import pytest
 
 from sitrep.config import Settings
 from sitrep.errors import IndexDamaged, IndexMissing, QueryError, RecordNotFound, SitrepError
-from sitrep.record import Record
+from sitrep.record import Record, finish
 from sitrep.web import api as web_api
 from sitrep.web.app import http_status
 from sitrep.web.backend import TooSlow
@@ -404,3 +405,20 @@ def test_sitrep_serve_without_an_index_says_what_to_run(tmp_path: Path) -> None:
 )
 def test_http_status_follows_the_cli_exit_status(error: SitrepError, status: int) -> None:
     assert http_status(error) == status
+
+
+def test_versions_show_what_changed(hostile: tuple[Served, Settings]) -> None:
+    served, settings = hostile
+    first = hostile_record(2, f"Army {IMG}", f"Army only {SCRIPT}.")
+    edited = dataclasses.replace(first, body=("Army only, the text edited.", first.body[1]), trend="improved")
+    add_record(settings, finish(edited))
+    time.sleep(1.2)  # the server checks for a newer index at most once a second
+    served.get("/api/stats")  # this request reopens the index
+    data = served.get(f"/api/record/{2:016x}").json()
+    assert [h["version"] for h in data["history"]] == [1, 2]
+    diff = data["history"][1]["diff"]
+    assert f"-Army only {SCRIPT}." in diff and "+Army only, the text edited." in diff
+    assert "-trend: worsened" in diff and "+trend: improved" in diff
+    page = served.get(f"/record/{2:016x}").text
+    assert '<span class="add">+Army only, the text edited.</span>' in page
+    assert '<span class="del">-Army only &lt;script&gt;' in page
