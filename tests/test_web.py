@@ -155,6 +155,9 @@ def test_stats_timeline_and_runs(web: Served, truth: dict[str, Record], crawled:
     assert {f["value"]: f["count"] for f in stats["facets"]["trend"]} == Counter(
         r.trend for r in truth.values() if r.trend
     )
+    page = web.get("/stats").text
+    assert f'<span id="undated">{sum(1 for r in truth.values() if not r.week_start)}</span>' in page
+    assert f'<span id="no-verdict">{sum(1 for r in truth.values() if not r.trend)}</span>' in page
     timeline = web.get("/api/timeline?by=year&split=trend&lang=ru").json()
     assert sum(map(sum, timeline["series"].values())) == keep_count(truth, lambda r: r.lang == "ru" and r.week_start)
     runs = web.get("/api/runs").json()["runs"]

@@ -137,7 +137,18 @@ async def trends_page(request: Request) -> Response:
 
 async def stats_page(request: Request) -> Response:
     stats = await data.stats(request)
-    return render(request, "stats.html", {"stats": stats, "title": "Stats", "api_url": "/api/stats"})
+    counted = {name: sum(f.count for f in stats.facets.get(name, ())) for name in ("year", "trend")}
+    return render(
+        request,
+        "stats.html",
+        {
+            "stats": stats,
+            "undated": stats.records - counted["year"],  # every dated record has one year
+            "no_verdict": stats.records - counted["trend"],  # and at most one verdict
+            "title": "Stats",
+            "api_url": "/api/stats",
+        },
+    )
 
 
 async def runs_page(request: Request) -> Response:
