@@ -2,7 +2,8 @@
 
 One gzipped WARC per crawl run under ``<data>/warc/``; each record is its own gzip member, so
 the store's (file, offset, length) lookup reads one capture without scanning the file, and
-other web-archive tools (pywb, warcio index) read the files as they are.
+other web-archive tools (pywb, warcio index) read the files as they are. Reading a capture back
+is ``sitrep.index.warc`` (the web server reads captures too and must not import the crawler).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import gzip
 import io
 from pathlib import Path
 
-from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -51,13 +51,3 @@ class WarcArchive:
 
     def close(self) -> None:
         self.fh.close()
-
-
-def read_capture(folder: str | Path, name: str, offset: int) -> tuple[str, int, bytes]:
-    """(url, status, body) of the capture at ``offset`` in ``name``."""
-    with (Path(folder) / name).open("rb") as fh:
-        fh.seek(offset)
-        for record in ArchiveIterator(fh):
-            status = int(record.http_headers.get_statuscode()) if record.http_headers else 0
-            return record.rec_headers.get_header("WARC-Target-URI"), status, record.content_stream().read()
-    raise ValueError(f"no WARC record at {name}:{offset}")

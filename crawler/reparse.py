@@ -13,12 +13,12 @@ from typing import Any
 from sitrep.config import Settings
 from sitrep.countries import tagger_for
 from sitrep.crawler import urls as urlrules
-from sitrep.crawler.archive import read_capture
 from sitrep.crawler.assemble import assembler
 from sitrep.crawler.parsers import listing, parse_article
 from sitrep.crawler.parsers.common import decode
 from sitrep.errors import ParseError
 from sitrep.index.store import RecordStore
+from sitrep.index.warc import read_capture
 from sitrep.record import Record
 
 
@@ -33,7 +33,7 @@ def reparse(settings: Settings) -> dict[str, Any]:
         for url, fetched_at, status, warc, offset, _length, kind in store.latest_captures():
             if status != 200 or kind == "feed":
                 continue
-            _, _, body = read_capture(settings.data_dir / "warc", warc, offset)
+            body = read_capture(settings.data_dir / "warc", warc, offset).body
             try:
                 if kind == "listing":
                     page = listing.parse(url, decode(body), site, year=int(fetched_at[:4]))

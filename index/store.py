@@ -315,6 +315,11 @@ class RecordStore:
         )
         return [{"version": v, "content_hash": h, "changed_at": c, "run_id": r} for v, h, c, r in rows]
 
+    def version(self, record_id: str, version: int) -> Record | None:
+        """The record as it was at ``version`` (1 is the first text seen)."""
+        row = self.db.execute("SELECT json FROM history WHERE id = ? AND version = ?", (record_id, version)).fetchone()
+        return Record.from_json(row[0]) if row else None
+
     # --- captures, runs, ledger ------------------------------------------------------------
 
     def add_capture(

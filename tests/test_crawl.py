@@ -74,19 +74,22 @@ def test_every_response_is_in_a_standard_warc(crawled: Settings) -> None:
                 assert record.rec_headers.get_header("WARC-Target-URI").startswith("http")
                 responses += 1
     assert responses >= len(captures) > 500
-    from sitrep.crawler.archive import read_capture
+    from sitrep.index.warc import read_capture
 
     with RecordStore(crawled.data_dir, create=False) as store:
         record = next(iter(records_of(crawled).values()))
         found = store.captures_of(record.urls[0])  # the lookup from a URL to its captures
     assert found
     _, status, warc, offset, _ = found[-1]
-    url, got_status, body = read_capture(crawled.data_dir / "warc", warc, offset)
+    capture = read_capture(crawled.data_dir / "warc", warc, offset)
     assert (
-        (got_status, status) == (200, 200)
-        and record.title.encode() in body
-        and url.endswith(record.urls[0].split("/", 3)[3])
+        (capture.status, status) == (200, 200)
+        and record.title.encode() in capture.body
+        and capture.url.endswith(record.urls[0].split("/", 3)[3])
+        and capture.content_type.startswith("text/html")
     )
+    with pytest.raises(ValueError, match="not a WARC file name"):
+        read_capture(crawled.data_dir / "warc", "../records.sqlite3", 0)
     assert {kind for *_, kind in captures} == {"page", "listing", "feed"}
 
 

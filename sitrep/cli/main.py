@@ -18,6 +18,7 @@ import click
 
 from sitrep import __version__
 from sitrep.cli import output
+from sitrep.cli.serve import serve
 from sitrep.config import Settings, load
 from sitrep.errors import ExitStatus, SitrepError
 
@@ -155,15 +156,9 @@ def show(state: State, record_id: str, as_json: bool, similar: bool) -> None:
         history = archive.history(record_id)
         alike = archive.similar(record_id, 5) if similar else ()
     if as_json:
-        _json(
-            {
-                "ok": True,
-                "version": 1,
-                "record": record.to_dict(),
-                "history": history,
-                "similar": [h.to_dict() for h in alike],
-            }
-        )
+        from sitrep.search.results import envelope
+
+        _json(envelope(record=record.to_dict(), history=history, similar=[h.to_dict() for h in alike]))
         return
     click.echo(output.record_text(record, output.use_color(), history))
     if alike:
@@ -318,6 +313,9 @@ def demo(state: State, count: int) -> int:
     from sitrep.cli.demo import run_demo
 
     return run_demo(state.settings, count, output.use_color())
+
+
+cli.add_command(serve)
 
 
 def main(argv: list[str] | None = None) -> None:
