@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import fcntl
-import json
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,8 +19,7 @@ from typing import Any
 
 from sitrep import __version__
 from sitrep.config import Settings
-from sitrep.crawler.resolver import ENV as RESOLVE_ENV
-from sitrep.errors import CrawlFailed, CrawlLocked, ExitStatus
+from sitrep.errors import CrawlFailed, CrawlLocked, CrawlOffline, DiskFull, ExitStatus
 
 
 @contextmanager
@@ -49,8 +48,7 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
     out.update(
         USER_AGENT=c.user_agent.format(version=__version__, contact_url=c.contact_url),
         ROBOTSTXT_OBEY=c.obey_robots,
-        DOWNLOAD_DELAY=c.download_delay,
-        **{defaults.JITTER: (0.5 if defaults.JITTER == "DOWNLOAD_DELAY_JITTER" else True) if c.download_delay else 0},
+        **polite_delay(c.download_delay, defaults.JITTER),
         CONCURRENT_REQUESTS_PER_DOMAIN=c.concurrent_per_domain,
         CONCURRENT_REQUESTS=max(8, c.concurrent_per_domain * 2),
         AUTOTHROTTLE_ENABLED=c.autothrottle,
@@ -64,8 +62,27 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         MEMUSAGE_CHECK_INTERVAL_SECONDS=c.memory_check_seconds,
         CLOSESPIDER_TIMEOUT=c.time_limit,
         LOG_LEVEL=c.log_level,
+        SITREP_RESOLVE={k.lower(): v for k, v in c.resolve.items()},
     )
     return out
+
+
+UPWARD_JITTER = 0.2  # Scrapy's jitter spreads the delay ±this; centred so its lowest draw is the delay
+
+
+def polite_delay(delay: float, jitter_name: str) -> dict[str, Any]:
+    """Scrapy's delay settings for "at least ``delay`` between requests, a random bit more".
+
+    Scrapy draws each wait from delay × (1 ± jitter) around DOWNLOAD_DELAY, so with the
+    configured delay as the centre 0.5–1.5 s came out of "1 s" and a third of the gaps fell
+    under it. Centred on delay / (1 - jitter) the draws span delay … 1.5 × delay; AutoThrottle
+    never goes below DOWNLOAD_DELAY, so under it too the shortest wait is the configured one.
+    """
+    if not delay:
+        return {"DOWNLOAD_DELAY": 0.0, jitter_name: 0 if jitter_name == "DOWNLOAD_DELAY_JITTER" else False}
+    if jitter_name != "DOWNLOAD_DELAY_JITTER":  # an older Scrapy: only ±50 % or none, so none
+        return {"DOWNLOAD_DELAY": delay, jitter_name: False}
+    return {"DOWNLOAD_DELAY": delay / (1 - UPWARD_JITTER), jitter_name: UPWARD_JITTER}
 
 
 @dataclasses.dataclass
@@ -108,37 +125,83 @@ def verdict(counts: dict[str, int], settings: Settings) -> str:
     return ""
 
 
+LOGS_KEPT = 20  # Scrapy logs of the newest runs kept in <data>/logs/
+RESOLVE_SECONDS = 5.0  # how long the up-front name lookup may take before the network is called down
+
+
+def check_network(settings: Settings) -> None:
+    """Resolve the start URLs' hosts before Scrapy starts: offline is one line in seconds, not
+    a minute of retries and a screen of tracebacks per URL."""
+    import concurrent.futures
+    import socket
+    from urllib.parse import urlsplit
+
+    hosts = sorted({urlsplit(u).hostname or "" for u in settings.site.start_urls} - {"", *settings.crawl.resolve})
+    pool = concurrent.futures.ThreadPoolExecutor(max(1, len(hosts)))
+    try:
+        lookups = {host: pool.submit(socket.getaddrinfo, host, None) for host in hosts}
+        for host, lookup in lookups.items():
+            try:
+                lookup.result(timeout=RESOLVE_SECONDS)
+            except (socket.gaierror, concurrent.futures.TimeoutError):
+                raise CrawlOffline(f"cannot resolve {host}") from None
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def log_file(data_dir: Path, run_id: int) -> Path:
+    """Where this run's Scrapy log goes; logs older than the newest LOGS_KEPT are removed."""
+    folder = data_dir / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in sorted(folder.glob("run-*.log"))[:-LOGS_KEPT]:
+        old.unlink()
+    return folder / f"run-{run_id:05d}.log"
+
+
 def crawl(
     settings: Settings, full: bool = False, refresh: bool = False, update_index: bool = True, progress: bool = False
 ) -> CrawlReport:
     """Run one crawl to its end and return its report; raises CrawlFailed when the verdict says so."""
     with crawl_lock(settings.data_dir):
+        check_network(settings)
         from scrapy.crawler import CrawlerProcess
 
         from sitrep.crawler.spiders.situation import SituationSpider
         from sitrep.crawler.state import CrawlState
 
-        os.environ[RESOLVE_ENV] = json.dumps({k.lower(): v for k, v in settings.crawl.resolve.items()})
         state = CrawlState.open(settings, full=full, refresh=refresh)
-        extra: dict[str, Any] = {}
+        extra: dict[str, Any] = {"LOG_FILE": str(log_file(settings.data_dir, state.run_id)), "LOG_FILE_APPEND": False}
         if progress:
             extra["EXTENSIONS"] = {
                 **scrapy_settings(settings)["EXTENSIONS"],
                 "sitrep.crawler.extensions.ProgressExtension": 200,
             }
-        process = CrawlerProcess({**scrapy_settings(settings), **extra})
+        process = CrawlerProcess({**scrapy_settings(settings), **extra}, install_root_handler=True)
         crawler = process.create_crawler(SituationSpider)
         process.crawl(crawler, state=state)
         with state.store.grouped(seconds=0.5):  # one fsync per half second, not three per page
             process.start()
+            state.write(state.store.flush)  # the last group; on a full disk it is the write that fails
+        if state.disk_full:
+            _close_after_disk_full(state)
+            raise DiskFull(
+                f"the disk holding {settings.data_dir} is full ({state.disk_full}): the crawl stopped at the "
+                "first write that failed; everything stored before it is whole"
+            )
         stats = crawler.stats.get_stats() if crawler.stats else {}
         reason = str(stats.get("finish_reason", "unknown"))
         counts = {k: int(v) for k, v in state.counts.items()}
         counts["dupe_filtered"] = int(stats.get("dupefilter/filtered", 0))
         why = verdict(counts, settings)
         interrupted = reason == "shutdown"  # Ctrl-C or SIGTERM: Scrapy closed the spider gracefully
+        timed_out = reason == "closespider_timeout"
         if interrupted:
             why = "interrupted; run the crawl again to fetch the rest (nothing stored is lost)"
+        elif timed_out:
+            why = (
+                f"reached crawl.time_limit ({settings.crawl.time_limit:g} s) with {counts.get('pending', 0)} URLs "
+                "not yet fetched; run the crawl again to continue (nothing stored is lost)"
+            )
         elif reason != "finished" and not why:
             why = f"the crawl stopped early ({reason})"
         if not why:
@@ -148,20 +211,31 @@ def crawl(
             from sitrep.index.writing import update_index as run_update
 
             indexed = run_update(settings)
-        code = ExitStatus.INTERRUPTED if interrupted else CrawlFailed.status if why else ExitStatus.OK
+        if interrupted:
+            status, code = "interrupted", ExitStatus.INTERRUPTED
+        elif timed_out:
+            status, code = "time-limit", ExitStatus.TIME_LIMIT
+        else:
+            status, code = ("failed", CrawlFailed.status) if why else ("ok", ExitStatus.OK)
         report = CrawlReport(
-            state.run_id,
-            "interrupted" if interrupted else "failed" if why else "ok",
-            int(code),
-            counts,
-            state.failures[:200],
-            state.parse_errors[:200],
-            indexed,
-            why,
+            state.run_id, status, int(code), counts, state.failures[:200], state.parse_errors[:200], indexed, why
         )
         state.store.finish_run(state.run_id, report.status, report.exit_code, counts, report.to_dict())
         state.store.close()
         return report
+
+
+def _close_after_disk_full(state: Any) -> None:
+    """Record the run's end if the disk still takes it, and close the store; nothing else is written."""
+    from sitrep.crawler.state import is_disk_full
+
+    try:
+        state.store.finish_run(state.run_id, "disk-full", int(ExitStatus.DISK_FULL), dict(state.counts), {})
+        state.store.close()
+    except (OSError, sqlite3.OperationalError) as exc:
+        if not is_disk_full(exc):
+            raise
+        state.store.db.close()  # an open transaction is rolled back: the store keeps its last commit
 
 
 def _first(url: str) -> str:

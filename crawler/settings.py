@@ -44,9 +44,11 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "sitrep.crawler.middlewares.BackoffRetryMiddleware": 550,
     "sitrep.crawler.middlewares.OffsiteRedirectMiddleware": 650,
+    # below HttpCompression (590), retries and redirects: archives each response as received
+    "sitrep.crawler.extensions.WarcMiddleware": 950,
 }
 ITEM_PIPELINES = {"sitrep.crawler.pipelines.StorePipeline": 300}
-EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None, "sitrep.crawler.extensions.WarcExtension": 100}
+EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None}
 HTTPCACHE_ENABLED = False
 LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

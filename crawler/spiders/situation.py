@@ -16,6 +16,7 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
 from sitrep.config import load
@@ -51,6 +52,7 @@ class SituationSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.dropped, signal=signals.request_dropped)
         crawler.signals.connect(spider.closing, signal=signals.spider_closed)
+        spider.state.stop = lambda reason: deferred_from_coro(crawler.engine.close_spider_async(reason=reason))
         return spider
 
     def _request(self, url: str, priority: int = 0, **meta: Any) -> scrapy.Request:
@@ -148,9 +150,17 @@ class SituationSpider(scrapy.Spider):
 
     def closing(self, spider: scrapy.Spider, reason: str) -> None:
         self.worker.close()
-        self.state.settle_the_rest(
-            f"no response before the crawl closed ({reason}): a filtered redirect or the time limit"
-        )
+        if reason in STOPPED:
+            self.state.settle_the_rest(f"not fetched: {STOPPED[reason]}; the next run fetches it", "pending")
+        else:
+            self.state.settle_the_rest(f"no response before the crawl closed ({reason}): a filtered redirect")
+
+
+STOPPED = {  # Scrapy's close reasons for a crawl stopped on purpose, not by a failing site
+    "closespider_timeout": "the crawl reached crawl.time_limit",
+    "shutdown": "the crawl was interrupted",
+    "disk_full": "the disk is full",
+}
 
 
 def ledger_url(request: scrapy.Request) -> str:
