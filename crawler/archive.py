@@ -26,7 +26,7 @@ from warcio.warcwriter import WARCWriter
 
 from sitrep import __version__
 
-HOP_BY_HOP = ("transfer-encoding",)  # removed by the HTTP client before the body reached us
+HOP_BY_HOP = ("transfer-encoding",)  # undone by the HTTP client (Twisted also drops the header; others may not)
 
 
 def reason_phrase(status: int) -> str:
