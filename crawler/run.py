@@ -63,6 +63,7 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         CLOSESPIDER_TIMEOUT=c.time_limit,
         LOG_LEVEL=c.log_level,
         SITREP_RESOLVE={k.lower(): v for k, v in c.resolve.items()},
+        SITREP_MIN_GAP=c.download_delay,
     )
     return out
 

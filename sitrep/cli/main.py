@@ -294,8 +294,12 @@ def parse(state: State, file: Any, url: str) -> None:
     from sitrep.crawler import urls as urlrules
     from sitrep.crawler.parsers import feed, listing, parse_article
     from sitrep.crawler.parsers.common import decode
+    from sitrep.errors import ParseError
 
-    body = file.read()
+    limit = int(state.settings.crawl.max_size_mb * 1024 * 1024)
+    body = file.read(limit + 1)  # never more: /dev/zero or a 50 MB file is refused, not read whole
+    if len(body) > limit:
+        raise ParseError(url, "body", f"larger than crawl.max_size_mb ({state.settings.crawl.max_size_mb:g} MB)")
     site = state.settings.site
     if urlrules.is_feed(url, site):
         _json([dataclasses.asdict(e) for e in feed.parse(url, body)])
