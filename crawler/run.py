@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import fcntl
+import logging
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from typing import Any
 
 from sitrep import __version__
 from sitrep.config import Settings
+from sitrep.crawler.state import CrawlState, is_disk_full
 from sitrep.errors import CrawlFailed, CrawlLocked, CrawlOffline, DiskFull, ExitStatus
 
 
@@ -168,7 +170,6 @@ def crawl(
         from scrapy.crawler import CrawlerProcess
 
         from sitrep.crawler.spiders.situation import SituationSpider
-        from sitrep.crawler.state import CrawlState
 
         state = CrawlState.open(settings, full=full, refresh=refresh)
         extra: dict[str, Any] = {"LOG_FILE": str(log_file(settings.data_dir, state.run_id)), "LOG_FILE_APPEND": False}
@@ -177,12 +178,19 @@ def crawl(
                 **scrapy_settings(settings)["EXTENSIONS"],
                 "sitrep.crawler.extensions.ProgressExtension": 200,
             }
-        process = CrawlerProcess({**scrapy_settings(settings), **extra}, install_root_handler=True)
+        process = CrawlerProcess({**scrapy_settings(settings), **extra})
         crawler = process.create_crawler(SituationSpider)
         process.crawl(crawler, state=state)
-        with state.store.grouped(seconds=0.5):  # one fsync per half second, not three per page
-            process.start()
-            state.write(state.store.flush)  # the last group; on a full disk it is the write that fails
+        raising, logging.raiseExceptions = logging.raiseExceptions, False  # a log file on a full disk stays quiet
+        try:
+            with state.store.grouped(seconds=0.5):  # one fsync per half second, not three per page
+                process.start()
+        except (OSError, sqlite3.OperationalError) as exc:  # the last group's commit
+            if not is_disk_full(exc):
+                raise
+            state.disk_full = state.disk_full or str(exc)
+        finally:
+            logging.raiseExceptions = raising
         if state.disk_full:
             _close_after_disk_full(state)
             raise DiskFull(
@@ -226,10 +234,8 @@ def crawl(
         return report
 
 
-def _close_after_disk_full(state: Any) -> None:
+def _close_after_disk_full(state: CrawlState) -> None:
     """Record the run's end if the disk still takes it, and close the store; nothing else is written."""
-    from sitrep.crawler.state import is_disk_full
-
     try:
         state.store.finish_run(state.run_id, "disk-full", int(ExitStatus.DISK_FULL), dict(state.counts), {})
         state.store.close()

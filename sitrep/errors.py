@@ -118,7 +118,7 @@ class CrawlFailed(SitrepError):
 class CrawlOffline(CrawlFailed):
     """The site's host names do not resolve: no network (or no DNS), found before crawling."""
 
-    hint = "is the network up? (or set crawl.resolve for a local copy)"
+    hint = "is the network up? For a local copy of the site, set crawl.resolve"
 
 
 class DiskFull(SitrepError):
