@@ -21,7 +21,8 @@ from typing import Any
 from sitrep import __version__
 from sitrep.config import Settings
 from sitrep.crawler.state import CrawlState, is_disk_full
-from sitrep.errors import CrawlFailed, CrawlLocked, CrawlOffline, DiskFull, ExitStatus
+from sitrep.errors import ConfigError, CrawlFailed, CrawlLocked, CrawlOffline, DiskFull, ExitStatus
+from sitrep.index.store import RecordStore
 
 
 @contextmanager
@@ -161,17 +162,42 @@ def log_file(data_dir: Path, run_id: int) -> Path:
     return folder / f"run-{run_id:05d}.log"
 
 
+def refuse_sample_store(settings: Settings) -> None:
+    """Real pages never go into a store of generated ones, where a made-up text could be quoted."""
+    if not (settings.data_dir / RecordStore.FILE).exists():
+        return
+    with RecordStore(settings.data_dir, create=False) as store:
+        if store.is_sample():
+            raise ConfigError(
+                settings.source,
+                "storage.data_dir",
+                f"{settings.data_dir} holds the generated sample archive of `sitrep demo`; point "
+                "storage.data_dir (or --data-dir) at a folder of its own for the real site",
+            )
+
+
 def crawl(
-    settings: Settings, full: bool = False, refresh: bool = False, update_index: bool = True, progress: bool = False
+    settings: Settings,
+    full: bool = False,
+    refresh: bool = False,
+    update_index: bool = True,
+    progress: bool = False,
+    sample: bool = False,
 ) -> CrawlReport:
-    """Run one crawl to its end and return its report; raises CrawlFailed when the verdict says so."""
+    """Run one crawl to its end and return its report; raises CrawlFailed when the verdict says so.
+
+    ``sample`` is for ``sitrep demo``: the store is marked as holding the generated sample, and
+    a crawl without it refuses such a store.
+    """
     with crawl_lock(settings.data_dir):
+        if not sample:
+            refuse_sample_store(settings)
         check_network(settings)
         from scrapy.crawler import CrawlerProcess
 
         from sitrep.crawler.spiders.situation import SituationSpider
 
-        state = CrawlState.open(settings, full=full, refresh=refresh)
+        state = CrawlState.open(settings, full=full, refresh=refresh, sample=sample)
         extra: dict[str, Any] = {"LOG_FILE": str(log_file(settings.data_dir, state.run_id)), "LOG_FILE_APPEND": False}
         if progress:
             extra["EXTENSIONS"] = {

@@ -47,8 +47,10 @@ class CrawlState:
     stop: Callable[[str], None] = lambda reason: None  # closes the crawl; set by the spider
 
     @classmethod
-    def open(cls, settings: Settings, full: bool = False, refresh: bool = False) -> CrawlState:
+    def open(cls, settings: Settings, full: bool = False, refresh: bool = False, sample: bool = False) -> CrawlState:
         store = RecordStore(settings.data_dir, assemble=assembler(settings.site))
+        if sample:
+            store.mark_sample()
         return cls(
             settings=settings,
             store=store,

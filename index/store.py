@@ -379,6 +379,13 @@ class RecordStore:
             "SELECT url, outcome, reason FROM ledger WHERE run_id = ? ORDER BY url", (run_id,)
         ).fetchall()
 
+    def mark_sample(self) -> None:
+        """Mark this store as holding the generated sample archive (``sitrep demo``), never real data."""
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('sample', '1')")
+
+    def is_sample(self) -> bool:
+        return self.db.execute("SELECT 1 FROM meta WHERE key = 'sample'").fetchone() is not None
+
     def mark_walked(self, listings: Iterable[str], run_id: int) -> None:
         with self.transaction():
             self.db.executemany("INSERT OR REPLACE INTO walked VALUES (?, ?)", [(u, run_id) for u in listings])

@@ -317,10 +317,13 @@ def parse(state: State, file: Any, url: str) -> None:
 )
 @pass_state
 def demo(state: State, count: int) -> int:
-    """Generate the sample archive, serve it on 127.0.0.1, crawl, index and run example searches."""
-    from sitrep.cli.demo import run_demo
+    """Generate the sample archive, serve it on 127.0.0.1, crawl, index and run example searches.
 
-    return run_demo(state.settings, count, output.use_color())
+    Into a folder of its own: demo-data/, or the one --data-dir names; never storage.data_dir."""
+    from sitrep.cli.demo import DEMO_DIR, run_demo
+
+    settings = load(state.settings_path, overrides={"storage.data_dir": state.data_dir or DEMO_DIR})
+    return run_demo(settings, count, output.use_color())
 
 
 def main(argv: list[str] | None = None) -> None:
