@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sitrep import __version__
 from sitrep.config import Settings
@@ -138,7 +139,6 @@ def check_network(settings: Settings) -> None:
     a minute of retries and a screen of tracebacks per URL."""
     import concurrent.futures
     import socket
-    from urllib.parse import urlsplit
 
     hosts = sorted({urlsplit(u).hostname or "" for u in settings.site.start_urls} - {"", *settings.crawl.resolve})
     pool = concurrent.futures.ThreadPoolExecutor(max(1, len(hosts)))
@@ -176,6 +176,20 @@ def refuse_sample_store(settings: Settings) -> None:
             )
 
 
+def require_contact(settings: Settings) -> None:
+    """A crawl of the live site says who runs it: the site's admins must be able to reach the operator."""
+    from sitrep.config import Crawl
+
+    live = {urlsplit(u).hostname for u in settings.site.start_urls} - set(settings.crawl.resolve)
+    if live and settings.crawl.contact_url == Crawl.contact_url:
+        raise ConfigError(
+            settings.source,
+            "crawl.contact_url",
+            "set it to a page or address where the site's admins can reach you (it goes into the "
+            "User-Agent of every request); the default is sitrep's, not yours",
+        )
+
+
 def crawl(
     settings: Settings,
     full: bool = False,
@@ -192,6 +206,7 @@ def crawl(
     with crawl_lock(settings.data_dir):
         if not sample:
             refuse_sample_store(settings)
+        require_contact(settings)
         check_network(settings)
         from scrapy.crawler import CrawlerProcess
 

@@ -25,7 +25,7 @@ def test_offline_is_one_line_before_any_fetch(tmp_path: Path) -> None:
     """Hosts under .invalid never resolve (RFC 2606), online or not: the same as no network."""
     path = tmp_path / "settings.toml"
     path.write_text(
-        f'[storage]\ndata_dir = "{tmp_path / "data"}"\n[sites.belarusinfocus]\ncanonical_host = "belarusinfocus.invalid"\n'
+        f'[storage]\ndata_dir = "{tmp_path / "data"}"\n[crawl]\ncontact_url = "https://example.org/me"\n[sites.belarusinfocus]\ncanonical_host = "belarusinfocus.invalid"\n'
         'hosts = ["belarusinfocus.invalid"]\nstart_urls = ["https://belarusinfocus.invalid/analytics/"]\n'
     )
     done = run_sitrep("--settings", str(path), "crawl", timeout=60)
@@ -89,3 +89,10 @@ def test_a_full_disk_stops_the_crawl_with_one_line_and_nothing_half_written(tmp_
         again = run_sitrep("--settings", str(path), "crawl")
     assert again.returncode == 0, again.stderr
     assert {rid: comparable(r) for rid, r in records_of(load(path, environ={})).items()} == truth
+
+
+def test_a_live_crawl_with_the_default_contact_url_is_refused(tmp_path: Path) -> None:
+    done = run_sitrep("--data-dir", str(tmp_path / "data"), "crawl", cwd=tmp_path, timeout=60)
+    assert done.returncode == 3
+    assert done.stderr.count("\n") == 1 and "crawl.contact_url" in done.stderr
+    assert not (tmp_path / "data" / "warc").exists()
