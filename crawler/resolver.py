@@ -23,7 +23,14 @@ class MappedResolver(CachingThreadedResolver):
     @classmethod
     def from_crawler(cls, crawler: Any, reactor: Any) -> MappedResolver:
         resolver = super().from_crawler(crawler, reactor)
-        resolver.mapping = {k.lower(): v for k, v in crawler.settings.getdict(SETTING).items()}
+        mapping = crawler.settings.getdict(SETTING)
+        if not crawler.settings.getbool("SITREP_CONFIGURED"):
+            # `scrapy crawl`: the resolver is built from the project's settings, before the
+            # spider brings settings.toml's [crawl] in, so it reads crawl.resolve itself
+            from sitrep.config import load
+
+            mapping = load().crawl.resolve
+        resolver.mapping = {k.lower(): v for k, v in mapping.items()}
         return resolver
 
     def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> defer.Deferred[str]:

@@ -68,6 +68,7 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         LOG_LEVEL=c.log_level,
         SITREP_RESOLVE={k.lower(): v for k, v in c.resolve.items()},
         SITREP_MIN_GAP=c.download_delay,
+        SITREP_CONFIGURED=True,  # the spider need not read settings.toml again
     )
     return out
 
@@ -233,49 +234,60 @@ def crawl(
         finally:
             logging.raiseExceptions = raising
         if state.disk_full:
-            _close_after_disk_full(state)
-            raise DiskFull(
-                f"the disk holding {settings.data_dir} is full ({state.disk_full}): the crawl stopped at the "
-                "first write that failed; everything stored before it is whole"
-            )
+            close_after_disk_full(state)
+            raise disk_full(state)
         stats = crawler.stats.get_stats() if crawler.stats else {}
-        reason = str(stats.get("finish_reason", "unknown"))
-        counts = {k: int(v) for k, v in state.counts.items()}
-        counts["dupe_filtered"] = int(stats.get("dupefilter/filtered", 0))
-        why = verdict(counts, settings)
-        interrupted = reason == "shutdown"  # Ctrl-C or SIGTERM: Scrapy closed the spider gracefully
-        timed_out = reason == "closespider_timeout"
-        if interrupted:
-            why = "interrupted; run the crawl again to fetch the rest (nothing stored is lost)"
-        elif timed_out:
-            why = (
-                f"reached crawl.time_limit ({settings.crawl.time_limit:g} s) with {counts.get('pending', 0)} URLs "
-                "not yet fetched; run the crawl again to continue (nothing stored is lost)"
-            )
-        elif reason != "finished" and not why:
-            why = f"the crawl stopped early ({reason})"
-        if not why:
-            state.store.mark_walked({_first(u) for u in state.listings_seen}, state.run_id)
-        indexed = 0
-        if update_index and not os.environ.get("SITREP_NO_INDEX"):
-            from sitrep.index.writing import update_index as run_update
-
-            indexed = run_update(settings)
-        if interrupted:
-            status, code = "interrupted", ExitStatus.INTERRUPTED
-        elif timed_out:
-            status, code = "time-limit", ExitStatus.TIME_LIMIT
-        else:
-            status, code = ("failed", CrawlFailed.status) if why else ("ok", ExitStatus.OK)
-        report = CrawlReport(
-            state.run_id, status, int(code), counts, state.failures[:200], state.parse_errors[:200], indexed, why
+        return finish(
+            state, str(stats.get("finish_reason", "unknown")), int(stats.get("dupefilter/filtered", 0)), update_index
         )
-        state.store.finish_run(state.run_id, report.status, report.exit_code, counts, report.to_dict())
-        state.store.close()
-        return report
 
 
-def _close_after_disk_full(state: CrawlState) -> None:
+def finish(state: CrawlState, reason: str, dupes: int = 0, update_index: bool = True) -> CrawlReport:
+    """After the spider closed, whoever ran it: the verdict, listings walked, the index, the run's row."""
+    settings = state.settings
+    counts = {k: int(v) for k, v in state.counts.items()}
+    counts["dupe_filtered"] = dupes
+    why = verdict(counts, settings)
+    interrupted = reason == "shutdown"  # Ctrl-C or SIGTERM: Scrapy closed the spider gracefully
+    timed_out = reason == "closespider_timeout"
+    if interrupted:
+        why = "interrupted; run the crawl again to fetch the rest (nothing stored is lost)"
+    elif timed_out:
+        why = (
+            f"reached crawl.time_limit ({settings.crawl.time_limit:g} s) with {counts.get('pending', 0)} URLs "
+            "not yet fetched; run the crawl again to continue (nothing stored is lost)"
+        )
+    elif reason != "finished" and not why:
+        why = f"the crawl stopped early ({reason})"
+    if not why:
+        state.store.mark_walked({_first(u) for u in state.listings_seen}, state.run_id)
+    indexed = 0
+    if update_index and not os.environ.get("SITREP_NO_INDEX"):
+        from sitrep.index.writing import update_index as run_update
+
+        indexed = run_update(settings)
+    if interrupted:
+        status, code = "interrupted", ExitStatus.INTERRUPTED
+    elif timed_out:
+        status, code = "time-limit", ExitStatus.TIME_LIMIT
+    else:
+        status, code = ("failed", CrawlFailed.status) if why else ("ok", ExitStatus.OK)
+    report = CrawlReport(
+        state.run_id, status, int(code), counts, state.failures[:200], state.parse_errors[:200], indexed, why
+    )
+    state.store.finish_run(state.run_id, report.status, report.exit_code, counts, report.to_dict())
+    state.store.close()
+    return report
+
+
+def disk_full(state: CrawlState) -> DiskFull:
+    return DiskFull(
+        f"the disk holding {state.settings.data_dir} is full ({state.disk_full}): the crawl stopped at the "
+        "first write that failed; everything stored before it is whole"
+    )
+
+
+def close_after_disk_full(state: CrawlState) -> None:
     """Record the run's end if the disk still takes it, and close the store; nothing else is written."""
     try:
         state.store.finish_run(state.run_id, "disk-full", int(ExitStatus.DISK_FULL), dict(state.counts), {})

@@ -7,6 +7,7 @@ listing has been walked to its end by an earlier, finished run.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -20,6 +21,7 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
 from sitrep.config import load
+from sitrep.crawler import run
 from sitrep.crawler import urls as urlrules
 from sitrep.crawler.items import ListingItem, PageItem
 from sitrep.crawler.parsers import feed, listing
@@ -38,7 +40,16 @@ class SituationSpider(scrapy.Spider):
 
     def __init__(self, state: CrawlState | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.state = state or CrawlState.open(load())  # `scrapy crawl situation` / Scrapyd
+        self.owner = contextlib.ExitStack()  # what this spider holds when it runs without `sitrep crawl`
+        self.owns_state = state is None
+        if state is None:  # `scrapy crawl situation`: what `sitrep crawl` does around the spider, done here
+            settings = load()
+            self.owner.enter_context(run.crawl_lock(settings.data_dir))
+            run.refuse_sample_store(settings)
+            run.require_contact(settings)
+            run.check_network(settings)
+            state = CrawlState.open(settings)
+        self.state = state
         self.site = self.state.settings.site
         self.allowed_domains = list(self.site.hosts)
         self.worker = Worker(self.site, self.state.settings.countries)
@@ -46,6 +57,13 @@ class SituationSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.site.start_urls:
             yield self._request(url, priority=10)
+
+    @classmethod
+    def update_settings(cls, settings: Any) -> None:
+        """Under `scrapy crawl situation`, settings.toml's [crawl] becomes Scrapy's settings, as for `sitrep crawl`."""
+        super().update_settings(settings)
+        if not settings.getbool("SITREP_CONFIGURED"):
+            settings.setdict(run.scrapy_settings(load()), priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SituationSpider:
@@ -154,6 +172,15 @@ class SituationSpider(scrapy.Spider):
             self.state.settle_the_rest(f"not fetched: {STOPPED[reason]}; the next run fetches it", "pending")
         else:
             self.state.settle_the_rest(f"no response before the crawl closed ({reason}): a filtered redirect")
+        if self.owns_state:
+            with self.owner:
+                if self.state.disk_full:
+                    run.close_after_disk_full(self.state)
+                    self.logger.error(run.disk_full(self.state).one_line())
+                    return
+                stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+                report = run.finish(self.state, reason, int(stats.get("dupefilter/filtered", 0)))
+                (self.logger.error if report.verdict else self.logger.info)(report.summary())
 
 
 STOPPED = {  # Scrapy's close reasons for a crawl stopped on purpose, not by a failing site
