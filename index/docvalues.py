@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import array
 import contextlib
+import datetime as dt
+import functools
 import mmap
 import os
 import pickle
@@ -43,6 +45,16 @@ class DocValues:
         self.facets = facets
         self.order = order  # live document numbers, newest week first (ties by id), undated last
         self.dated_count = sum(1 for d in order if weeks[d])
+
+    @functools.cached_property
+    def month_spans(self) -> list[tuple[int, int, int]]:
+        """(first day, last day as ordinals, bitset) of each month that has documents."""
+        spans = []
+        for month, bits in self.facets.get("month", {}).items():
+            first = dt.date(int(month[:4]), int(month[5:7]), 1)
+            last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+            spans.append((first.toordinal(), last.toordinal(), bits))
+        return spans
 
     @classmethod
     def build(cls, reader: IndexReader, generation: int) -> DocValues:

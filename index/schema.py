@@ -19,7 +19,7 @@ from whoosh.lang import stemmer_for_language, stopwords_for_language
 
 from sitrep.record import Record
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: a verdict not in the trends table is indexed as trend "unknown"
 TEXT_FIELDS = ("text_en", "text_ru")
 # The title counts this many times the body's words. Repeating it in one field (rather than a
 # boosted field of its own) keeps every query word one posting list, so Whoosh can skip blocks
@@ -36,6 +36,7 @@ MAPPED = {
     "orgs": ("orgs",),
     "topic": ("topic",),
     "trend": ("trend",),
+    "trend_label": ("trend",),  # a label without a known verdict is trend "unknown"
     "lang": ("lang",),
     "author": ("author",),
     "week_start": ("week_start", "year", "month"),
@@ -49,7 +50,6 @@ NOT_INDEXED = {
     "date_source": "shown from the store",
     "stamp": "weaker than the week; shown from the store",
     "topic_label": "the slug is indexed",
-    "trend_label": "the value is indexed",
     "captions": "photo credits name agencies, not subjects",
     "country_counts": "ranking data kept in the store",
     "fetched_at": "crawl metadata",
@@ -112,9 +112,10 @@ def document(record: Record) -> dict[str, Any]:
         doc["countries"] = ",".join(c.lower() for c in record.countries)
     if record.orgs:
         doc["orgs"] = ",".join(o.lower() for o in record.orgs)
-    for name in ("topic", "trend"):
-        if getattr(record, name):
-            doc[name] = getattr(record, name)
+    if record.topic:
+        doc["topic"] = record.topic
+    if record.trend or record.trend_label:
+        doc["trend"] = record.trend or "unknown"  # the label is shown from the store
     if record.author:
         doc["author"] = record.author.lower()
     if record.week_start:

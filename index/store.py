@@ -69,13 +69,16 @@ class RecordStore:
 
     FILE = "records.sqlite3"
 
-    def __init__(self, data_dir: str | Path, create: bool = True, assemble: Assembler | None = None) -> None:
+    def __init__(
+        self, data_dir: str | Path, create: bool = True, assemble: Assembler | None = None, shared: bool = False
+    ) -> None:
+        """``shared``: one connection any thread may use; the caller serialises the calls."""
         self.path = Path(data_dir) / self.FILE
         if not create and not self.path.exists():
             raise StoreMissing(f"no record store at {self.path}")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._assemble = assemble
-        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=not shared)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.executescript(SCHEMA)

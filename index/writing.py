@@ -14,8 +14,10 @@ import fcntl
 import gc
 import json
 import os
+import pickle
 import secrets
 import shutil
+import struct
 import time
 import traceback
 import warnings
@@ -194,21 +196,43 @@ def _rebuild_lock(data_dir: Path, timeout: float) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def open_index(data_dir: Path) -> whoosh_index.Index:
-    """The live index for reading, or one clear error saying what to run."""
+# What reading a damaged index raises: each kind is provoked by tests/test_index_reliability.py
+# (a TOC deleted, truncated or garbage; a segment deleted, truncated, emptied or garbage; the
+# folder gone or a file). Anything else is a bug and is not dressed up as damage.
+DAMAGE = (
+    OSError,
+    EOFError,
+    struct.error,
+    pickle.UnpicklingError,
+    whoosh_index.EmptyIndexError,
+    whoosh_index.IndexError,
+)
+
+
+def live_folder(data_dir: Path) -> Path:
+    """The folder the index link points at now."""
     link = index_dir(data_dir)
     if not link.exists():
         raise IndexMissing(f"no index in {data_dir}")
-    folder = link.resolve()
+    return link.resolve()
+
+
+def open_folder(folder: Path) -> whoosh_index.Index:
+    """One index generation for reading, or IndexDamaged."""
     check_version(folder)
     with warnings.catch_warnings():  # on a damaged TOC Whoosh leaves its open file to the collector
         warnings.simplefilter("ignore", ResourceWarning)
         try:
             return _storage(folder).open_index()
-        except Exception as exc:  # Whoosh raises many kinds on a damaged index; all mean the same to a user
+        except DAMAGE as exc:
             error = f"the index at {folder} cannot be opened ({type(exc).__name__})"
             quiet_collect(exc)
     raise IndexDamaged(error)
+
+
+def open_index(data_dir: Path) -> whoosh_index.Index:
+    """The live index for reading, or one clear error saying what to run."""
+    return open_folder(live_folder(data_dir))
 
 
 def quiet_collect(exc: BaseException) -> None:

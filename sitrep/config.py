@@ -370,6 +370,8 @@ def _check_ranges(settings: Settings, source: str, origin: Mapping[str, str]) ->
             raise ConfigError(where, dotted, f"expected a value >= {low}, found {value!r}")
         if dotted in RATIOS and value > 1:
             raise ConfigError(where, dotted, f"expected a share from 0 to 1, found {value!r}")
+        if dotted == "search.per_page" and value > 1000:
+            raise ConfigError(where, dotted, f"expected 1 to 1000 hits per page, found {value!r}")
     for dotted, high in UPPER.items():
         section, key = dotted.split(".")
         value = getattr(getattr(settings, section), key)

@@ -106,6 +106,17 @@ class QueryError(SitrepError):
         super().__init__(f"bad query {text!r}: {reason}")
 
 
+class ArgumentError(SitrepError):
+    """A Python caller passed an argument the API cannot take (a wrong type, an unknown facet, a
+    page out of range, a closed archive): the one kind for bad arguments, exit 2 like a bad flag."""
+
+    status = ExitStatus.USAGE
+
+    def __init__(self, name: str, reason: str) -> None:
+        self.name, self.reason = name, reason
+        super().__init__(f"bad argument {name}: {reason}")
+
+
 class RecordNotFound(SitrepError):
     status = ExitStatus.NOT_FOUND
     hint = "ids are printed by `sitrep search`; check for a typo"

@@ -64,7 +64,7 @@ def filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             click.option("--trend", "trends", multiple=True, help="improved/better, worsened/worse, unchanged/same."),
             click.option("--lang", "langs", multiple=True, help="en, ru or be."),
             click.option("--author", "authors", multiple=True),
-            click.option("--from", "since", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD (week start)."),
+            click.option("--from", "since", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD (a day: its week)."),
             click.option("--to", "until", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD, inclusive."),
         ]
     ):
@@ -97,7 +97,7 @@ def _json(data: Any) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("query", required=False, default="")
+@click.argument("query", nargs=-1)
 @filter_options
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
 @click.option(
@@ -111,7 +111,7 @@ def _json(data: Any) -> None:
 @pass_state
 def search(
     state: State,
-    query: str,
+    query: tuple[str, ...],
     sort: str,
     per_page: int | None,
     page: int,
@@ -121,12 +121,13 @@ def search(
     no_color: bool,
     **kw: Any,
 ) -> None:
-    """Full-text search with filters and facets: QUERY takes Whoosh syntax and country:, topic:, trend:, date:, … fields."""
+    """Full-text search with filters and facets: QUERY (one or more words) mixes words and country:, topic:,
+    trend:, date:, … fields with AND, OR, NOT and parentheses."""
     if as_json and as_nl:
         raise click.UsageError("--json and --nl exclude each other")
     with _open(state) as archive:
         results = archive.search(
-            query,
+            " ".join(query),
             sort=sort,
             page=page,
             per_page=per_page,
@@ -172,17 +173,17 @@ def show(state: State, record_id: str, as_json: bool, similar: bool) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("query", required=False, default="")
+@click.argument("query", nargs=-1)
 @filter_options
 @click.option("--facet", "facets", multiple=True, help="Facets to count [default: all].")
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
-def facets(state: State, query: str, facets: tuple[str, ...], as_json: bool, **kw: Any) -> None:
+def facets(state: State, query: tuple[str, ...], facets: tuple[str, ...], as_json: bool, **kw: Any) -> None:
     """Facet counts (countries, orgs, topic, trend, lang, author, year, month) for a query or the whole archive."""
     from sitrep.search.facets import FACET_FIELD
 
     with _open(state) as archive:
-        results = archive.search(query, per_page=1, facets=facets or tuple(FACET_FIELD), **_filters(kw))
+        results = archive.search(" ".join(query), per_page=1, facets=facets or tuple(FACET_FIELD), **_filters(kw))
     if as_json:
         data = results.to_dict()
         data.pop("hits")
@@ -207,16 +208,16 @@ def stats(state: State, as_json: bool) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("query", required=False, default="")
+@click.argument("query", nargs=-1)
 @filter_options
 @click.option("--by", type=click.Choice(["week", "month", "year"]), default="month", show_default=True)
 @click.option("--split", type=click.Choice(["trend", "country"]), default=None)
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
-def timeline(state: State, query: str, by: str, split: str | None, as_json: bool, **kw: Any) -> None:
+def timeline(state: State, query: tuple[str, ...], by: str, split: str | None, as_json: bool, **kw: Any) -> None:
     """How often a query comes up per week, month or year, as bars (empty periods shown)."""
     with _open(state) as archive:
-        result = archive.timeline(query, by=by, split=split, **_filters(kw))
+        result = archive.timeline(" ".join(query), by=by, split=split, **_filters(kw))
     if as_json:
         _json(result.to_dict())
     else:

@@ -101,10 +101,19 @@ def record_text(record: Record, color: bool, history: list[dict[str, object]] | 
 
 
 def stats_text(stats: Stats, top: int) -> str:
-    lines = [f"{stats.records} records, weeks {stats.first_week or '—'} to {stats.last_week or '—'}"]
+    unknown = sum(f.count for f in stats.unknown_verdicts)
+    lines = [
+        f"{stats.records} records, weeks {stats.first_week or '—'} to {stats.last_week or '—'}; "
+        f"{stats.missing('year')} undated, {stats.missing('trend')} without a verdict, "
+        f"{unknown} with a verdict not in the trends table"
+    ]
     for name in ("year", "topic", "trend", "lang", "countries", "orgs"):
         lines.append(
             facet_line(name, stats.facets.get(name, ()), 50 if name in ("year", "topic", "trend", "lang") else top)
+        )
+    if stats.unknown_verdicts:
+        lines.append(
+            "verdicts not in the trends table: " + " · ".join(f"{v.value!r} {v.count}" for v in stats.unknown_verdicts)
         )
     if stats.last_crawl:
         c = stats.last_crawl
@@ -117,6 +126,7 @@ BAR_CHARS = {
     "worsened": ("-", "31"),
     "unchanged": ("=", ""),
     "unknown": ("?", "2"),
+    "none": (".", "2"),
     "all": ("█", ""),
 }
 
