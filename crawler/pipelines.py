@@ -48,7 +48,7 @@ class StorePipeline:
     async def process_item(self, item: Any) -> Any:
         state = self.crawler.spider.state  # type: ignore[union-attr]
         if isinstance(item, ListingItem):
-            state.store.add_hints(item.weeks, state.run_id)
+            state.write(state.store.add_hints, item.weeks, state.run_id)
             return item
         if not isinstance(item, PageItem):
             return item
@@ -62,11 +62,14 @@ class StorePipeline:
         if record.trend is None and record.trend_label:
             state.counts["unknown_verdicts"] += 1  # a phrase the label table lacks: say so, never guess
             LOG.info("unknown verdict %r at %s: add it to the site's trends table", record.trend_label, item.url)
+        stored = state.write(state.store.add_page, record, state.run_id)
+        if stored is None:
+            raise DropItem(f"not stored: the disk is full ({state.disk_full})")
         state.counts["parsed"] += 1
         state.counts["undated"] += record.week_start is None
         state.counts["no_verdict"] += record.trend_label is None
         state.counts["headerless"] += record.layout == "headerless"  # no week, verdict or status line
-        record_id, outcome = state.store.add_page(record, state.run_id)
+        record_id, outcome = stored
         state.known.add(record.urls[0])
         state.counts[outcome] += 1
         state.outcome(item.ledger_url or item.url, "record", f"{outcome} {record_id}")

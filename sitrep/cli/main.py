@@ -290,8 +290,12 @@ def parse(state: State, file: Any, url: str) -> None:
     from sitrep.crawler import urls as urlrules
     from sitrep.crawler.parsers import feed, listing, parse_article
     from sitrep.crawler.parsers.common import decode
+    from sitrep.errors import ParseError
 
-    body = file.read()
+    limit = int(state.settings.crawl.max_size_mb * 1024 * 1024)
+    body = file.read(limit + 1)  # never more: /dev/zero or a 50 MB file is refused, not read whole
+    if len(body) > limit:
+        raise ParseError(url, "body", f"larger than crawl.max_size_mb ({state.settings.crawl.max_size_mb:g} MB)")
     site = state.settings.site
     if urlrules.is_feed(url, site):
         _json([dataclasses.asdict(e) for e in feed.parse(url, body)])
@@ -309,10 +313,13 @@ def parse(state: State, file: Any, url: str) -> None:
 )
 @pass_state
 def demo(state: State, count: int) -> int:
-    """Generate the sample archive, serve it on 127.0.0.1, crawl, index and run example searches."""
-    from sitrep.cli.demo import run_demo
+    """Generate the sample archive, serve it on 127.0.0.1, crawl, index and run example searches.
 
-    return run_demo(state.settings, count, output.use_color())
+    Into a folder of its own: demo-data/, or the one --data-dir names; never storage.data_dir."""
+    from sitrep.cli.demo import DEMO_DIR, run_demo
+
+    settings = load(state.settings_path, overrides={"storage.data_dir": state.data_dir or DEMO_DIR})
+    return run_demo(settings, count, output.use_color())
 
 
 cli.add_command(serve)
