@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-demo: $(STAMP) ## set up, serve the sample archive on 127.0.0.1, crawl, index, search
+demo: $(STAMP) ## set up, serve the sample archive on 127.0.0.1, crawl it into demo-data/, index, search
 	$(BIN)/sitrep demo
 
 test: $(STAMP) ## run the whole test suite (reliability runs included)
@@ -49,4 +49,4 @@ fixtures: $(STAMP) ## rewrite the expected JSON beside each fixture page, for re
 	$(BIN)/python tests/pages/regenerate.py
 
 clean: ## remove the virtualenv, data and caches
-	rm -rf $(VENV) data .pytest_cache .ruff_cache bench/_work
+	rm -rf $(VENV) data demo-data .pytest_cache .ruff_cache bench/_work

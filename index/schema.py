@@ -54,6 +54,8 @@ NOT_INDEXED = {
     "country_counts": "ranking data kept in the store",
     "fetched_at": "crawl metadata",
     "content_hash": "crawl metadata",
+    "title_source": "provenance: which rule found the title",
+    "warnings": "parser notes for a person; shown from the store",
 }
 
 

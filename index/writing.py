@@ -15,6 +15,7 @@ import gc
 import json
 import os
 import pickle
+import re
 import secrets
 import shutil
 import struct
@@ -246,6 +247,25 @@ def open_folder(folder: Path) -> whoosh_index.Index:
 def open_index(data_dir: Path) -> whoosh_index.Index:
     """The live index for reading, or one clear error saying what to run."""
     return open_folder(live_folder(data_dir))
+
+
+def generation_of(data_dir: Path) -> str:
+    """Which index is live now: its folder and Whoosh generation, without opening it.
+
+    Changes with every commit (``sitrep index``, a crawl) and every rebuild (a new folder), so a
+    long-running reader such as ``sitrep serve`` can notice a newer index and use it as an ETag.
+    Whoosh names each generation's table of contents ``_MAIN_<generation>.toc``.
+    """
+    folder = index_dir(data_dir).resolve()
+    try:
+        names = os.listdir(folder)
+    except FileNotFoundError:
+        raise IndexMissing(f"no index in {data_dir}") from None
+    found = [int(m.group(1)) for n in names if (m := _TOC.fullmatch(n))]
+    return f"{folder.name}.{max(found, default=-1)}"
+
+
+_TOC = re.compile(r"_MAIN_(\d+)\.toc")
 
 
 def quiet_collect(exc: BaseException) -> None:

@@ -113,16 +113,6 @@ class AnalysisMethods:
             live = [dv.ids[d] for d in docnums_of(dv.live)]
             return record_refs.resolve(ref, live, self.store)
 
-    def version(self, record_id: str, version: int) -> Record:
-        """The record as it read at ``version`` (numbers from ``history``), to compare versions."""
-        self.get(record_id)
-        with self._reading():
-            found = self.store.version(record_id, version)
-            known = ", ".join(str(h["version"]) for h in self.store.history(record_id))
-        if found is None:
-            raise RecordNotFound(f"record {record_id} has no version {version}", f"its versions: {known}")
-        return found
-
     def record_captures(self, record_id: str) -> list[CaptureRef]:
         """Where the record's pages sit in the WARC archive, newest fetch first."""
         record = self.get(record_id)

@@ -26,6 +26,8 @@ from sitrep.errors import ArgumentError, RecordNotFound, SitrepError
 from sitrep.index.docvalues import DocValues, bits_of, docnums_of
 from sitrep.index.schema import TEXT_FIELDS, russian_analyzer, schema, text_field
 from sitrep.index.store import RecordStore
+from sitrep.index.warc import Capture, read_capture
+from sitrep.index.writing import generation_of
 from sitrep.record import Record
 from sitrep.search import facets as facet_math
 from sitrep.search import ranking
@@ -292,6 +294,16 @@ class Archive(AnalysisMethods):
         with self._reading():
             return self.store.history(record_id)
 
+    def version(self, record_id: str, version: int) -> Record:
+        """The record as it read at ``version`` (numbers from ``history``), to compare versions."""
+        with self._reading():
+            found = self.store.version(record_id, version)
+        if found is None:
+            raise RecordNotFound(
+                f"record {record_id!r} has no version {version}", "versions are listed by `sitrep show`"
+            )
+        return found
+
     def similar(self, record_id: str, limit: int = 10) -> tuple[Hit, ...]:
         """Records whose text is most like this one's (Whoosh's more-like-this on the body)."""
         if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
@@ -376,6 +388,48 @@ class Archive(AnalysisMethods):
             if any(row):
                 series[name] = row
         return Timeline(by, split, tuple(periods), {k: tuple(v) for k, v in series.items()}, len(docs))
+
+    # --- for long-running readers: which index, crawl runs, archived captures ---------------
+
+    @property
+    def generation(self) -> str:
+        """The index this archive reads (its folder and Whoosh generation): an ETag for servers."""
+        with self._reading() as generation:
+            return f"{generation.folder.name}.{generation.searcher.reader().generation()}"
+
+    def is_current(self) -> bool:
+        """False once a crawl, ``sitrep index`` or a rebuild has made a newer index live."""
+        return generation_of(self.settings.data_dir) == self.generation
+
+    def runs(self) -> list[dict[str, Any]]:
+        """Every crawl run, newest first, with the URLs it failed or dropped and why."""
+        out = []
+        with self._reading():
+            for run in reversed(self.store.runs()):
+                problems = [
+                    {"url": url, "outcome": outcome, "reason": reason}
+                    for url, outcome, reason in self.store.ledger(run["id"])
+                    if outcome in ("failed", "dropped")
+                ]
+                out.append({**run, "problems": problems})
+        return out
+
+    def captures(self, url: str) -> list[dict[str, Any]]:
+        """When ``url`` was fetched and with what HTTP status, oldest first (the WARC archive)."""
+        with self._reading():
+            return [{"fetched_at": f, "status": s} for f, s, *_ in self.store.captures_of(url)]
+
+    def capture(self, url: str, fetched_at: str | None = None) -> Capture:
+        """The response archived for ``url`` (the newest, or the one fetched at ``fetched_at``)."""
+        with self._reading():
+            found = [c for c in self.store.captures_of(url) if fetched_at in (None, c[0])]
+        if not found:
+            raise RecordNotFound(
+                f"no archived copy of {url!r}" + (f" fetched at {fetched_at}" if fetched_at else ""),
+                "the record page lists the URLs and capture dates there are",
+            )
+        _, _, warc, offset, _ = found[-1]
+        return read_capture(self.settings.data_dir / "warc", warc, offset)
 
 
 def _whoosh(node: Node) -> wq.Query:

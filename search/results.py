@@ -122,5 +122,10 @@ class Stats:
         }
 
 
+def envelope(**fields: Any) -> dict[str, Any]:
+    """The versioned success envelope around any other answer (a record, crawl runs, trends)."""
+    return {"ok": True, "version": JSON_VERSION, **fields}
+
+
 def error_dict(message: str, status: int) -> dict[str, Any]:
     return {"ok": False, "version": JSON_VERSION, "error": message, "status": status}

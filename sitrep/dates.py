@@ -160,7 +160,8 @@ def find_stamp(text: str) -> dt.datetime | None:
 
 def week_label(start: str | None, end: str | None) -> str:
     """A record's week for people, ``August 10 – August 16, 2020``; both years when the week
-    crosses a new year (``December 28, 2020 – January 3, 2021``), so no year is ambiguous."""
+    crosses a new year (``December 28, 2020 – January 3, 2021``), so no year is ambiguous;
+    the terminal and the web pages both show weeks this way."""
     if not start or not end:
         return "week unknown"
     a, b = dt.date.fromisoformat(start), dt.date.fromisoformat(end)

@@ -22,6 +22,8 @@ class ExitStatus(enum.IntEnum):
     NOT_FOUND = 7
     PARSE = 8
     CRAWL_FAILED = 9
+    DISK_FULL = 10
+    TIME_LIMIT = 11
     INTERRUPTED = 130
 
 
@@ -122,6 +124,19 @@ class RecordNotFound(SitrepError):
 
 class CrawlFailed(SitrepError):
     status = ExitStatus.CRAWL_FAILED
+
+
+class CrawlOffline(CrawlFailed):
+    """The site's host names do not resolve: no network (or no DNS), found before crawling."""
+
+    hint = "is the network up? For a local copy of the site, set crawl.resolve"
+
+
+class DiskFull(SitrepError):
+    """A write failed for want of space; the crawl stopped there, and what it stored before is whole."""
+
+    status = ExitStatus.DISK_FULL
+    hint = "free some space and run the crawl again; it fetches what is missing"
 
 
 class MissingDependency(SitrepError):

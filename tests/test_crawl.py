@@ -69,10 +69,19 @@ def test_every_response_is_in_a_standard_warc(crawled: Settings) -> None:
     responses = 0
     for path in files:
         with path.open("rb") as fh:
-            for record in ArchiveIterator(fh):
-                assert record.rec_type == "response"
-                assert record.rec_headers.get_header("WARC-Target-URI").startswith("http")
-                responses += 1
+            records = list(ArchiveIterator(fh))
+        assert records[0].rec_type == "warcinfo", "each file opens with a warcinfo record"
+        ids = {r.rec_headers.get_header("WARC-Record-ID"): r for r in records if r.rec_type == "response"}
+        for record in records[1:]:
+            assert record.rec_type in ("response", "request")
+            assert record.rec_headers.get_header("WARC-Target-URI").startswith("http")
+            if record.rec_type == "request":
+                pair = ids[record.rec_headers.get_header("WARC-Concurrent-To")]
+                assert pair.rec_headers.get_header("WARC-Target-URI") == record.rec_headers.get_header(
+                    "WARC-Target-URI"
+                )
+        responses += len(ids)
+        assert len(ids) == sum(r.rec_type == "request" for r in records), "one request record per response"
     assert responses >= len(captures) > 500
     from sitrep.index.warc import read_capture
 
@@ -90,7 +99,7 @@ def test_every_response_is_in_a_standard_warc(crawled: Settings) -> None:
     )
     with pytest.raises(ValueError, match="not a WARC file name"):
         read_capture(crawled.data_dir / "warc", "../records.sqlite3", 0)
-    assert {kind for *_, kind in captures} == {"page", "listing", "feed"}
+    assert {kind for *_, kind in captures} == {"page", "listing", "feed", "robots"}
 
 
 def test_second_crawl_fetches_only_listing_heads_and_finds_nothing_new(crawled: Settings, server: SampleServer) -> None:

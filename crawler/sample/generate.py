@@ -23,7 +23,7 @@ from typing import Any
 
 from sitrep.config import Site, load
 from sitrep.crawler import urls as urlrules
-from sitrep.crawler.sample import prose, render
+from sitrep.crawler.sample import chromes, listing_chromes, prose, render
 from sitrep.dates import YearlessRange
 from sitrep.record import Record, finish, make_id
 
@@ -221,6 +221,48 @@ def chrome(site: Site, lang: str, pad_kb: int = 0) -> render.Chrome:
     return render.Chrome(lang=lang, labels=site.labels[lang], topics=topics, listing_root=root, pad_kb=pad_kb)
 
 
+def printed(a: Article, page: Page, site: Site, similar: list[tuple[str, str, str]] | None = None) -> render.Printed:
+    """What ``page`` of ``a`` prints: the one decision every markup and chrome renders."""
+    paragraphs = tuple(([f"By {a.author}"] if a.by_line else []) + a.paragraphs)
+    base = render.Printed(kind=page.kind, lang=a.lang, title=a.title, paragraphs=paragraphs)
+    if page.kind == "old":
+        verdict = a.verdict if a.trend == "unchanged" and a.n % 5 < 2 else None
+        caption = (
+            a.caption.replace("Фота:", "Image:").replace("Фото:", "Image:").replace("Photo:", "Image:")
+            if a.caption
+            else None
+        )
+        status = site.labels[a.lang].category_status + (f" - ({verdict})" if verdict else "")
+        assert a.stamp is not None  # every old page carries one (``_place``)
+        return dataclasses.replace(
+            base,
+            verdict=verdict,
+            caption=caption,
+            status=status,
+            stamp=render.stamp_text(a.stamp),
+            similar=tuple(similar or ()),
+        )
+    if page.kind == "headerless":
+        return base
+    dash = [" – ", " – ", " — ", " - ", "  –  ", "\xa0– "][a.n % 6]
+    topic = None
+    if page.kind == "current":
+        label = site.topic_label(a.topic, a.lang) or a.topic
+        topic = (
+            label,
+            chrome(site, a.lang).topics[CURRENT_TOPICS.index(a.topic)][1] if a.topic in CURRENT_TOPICS else "/",
+        )
+    return dataclasses.replace(
+        base,
+        author="" if a.by_line else (a.author or ""),
+        week=render.week_text(a.lang, a.week, dash=dash),
+        topic=topic,
+        verdict=a.verdict,
+        caption=a.caption,
+        repeat_title=a.n % 3 != 0,
+    )
+
+
 def page_html(
     a: Article,
     page: Page,
@@ -232,49 +274,54 @@ def page_html(
     """One page of an article in its markup (or the one asked for)."""
     markup = markup or page.markup
     c = chrome(site, a.lang, pad_kb)
-    paragraphs = ([f"By {a.author}"] if a.by_line else []) + a.paragraphs
-    if page.kind == "old":
-        verdict = a.verdict if a.trend == "unchanged" and a.n % 5 < 2 else None
-        caption = (
-            a.caption.replace("Фота:", "Image:").replace("Фото:", "Image:").replace("Photo:", "Image:")
-            if a.caption
-            else None
-        )
+    p = printed(a, page, site, similar)
+    paragraphs = list(p.paragraphs)
+    if p.kind == "old":
+        assert p.status is not None and p.stamp is not None
         return render.old_article(
             c,
             markup,
-            title=a.title,
-            verdict=verdict,
-            stamp=render.stamp_text(a.stamp),
-            caption=caption,
+            title=p.title,
+            verdict=p.verdict,
+            stamp=p.stamp,
+            caption=p.caption,
             paragraphs=paragraphs,
-            similar=similar or [],
+            similar=list(p.similar),
         )
-    if page.kind == "headerless":
-        return render.headerless(c, markup, title=a.title, paragraphs=paragraphs)
-    dash = [" – ", " – ", " — ", " - ", "  –  ", "\xa0– "][a.n % 6]
-    topic = None
-    if page.kind == "current":
-        label = site.topic_label(a.topic, a.lang) or a.topic
-        topic = (
-            label,
-            chrome(site, a.lang).topics[CURRENT_TOPICS.index(a.topic)][1] if a.topic in CURRENT_TOPICS else "/",
-        )
+    if p.kind == "headerless":
+        return render.headerless(c, markup, title=p.title, paragraphs=paragraphs)
     return render.article(
         c,
         markup,
-        title=a.title,
-        author="" if a.by_line else (a.author or ""),
-        week=render.week_text(a.lang, a.week, dash=dash),
-        topic=topic,
-        verdict=a.verdict,
-        caption=a.caption,
+        title=p.title,
+        author=p.author,
+        week=p.week,
+        topic=p.topic,
+        verdict=p.verdict,
+        caption=p.caption,
         paragraphs=paragraphs,
-        repeat_title=a.n % 3 != 0,
+        repeat_title=p.repeat_title,
     )
 
 
 # --- ground truth --------------------------------------------------------------------------
+
+
+def page_truth(a: Article, page: Page, site: Site) -> dict[str, Any]:
+    """What one page of ``a`` must parse to on its own, from what the generator printed on it."""
+    p = printed(a, page, site)
+    return {
+        "title": a.title,
+        "lead": a.paragraphs[0],
+        "body": list(a.paragraphs[1:]),
+        "week_start": a.week.isoformat() if p.week else None,
+        "trend_label": p.verdict,
+        "topic": a.topic if p.topic else urlrules.topic_from_url(page.url, site),
+        "author": p.author or (a.author if a.by_line else None),
+        "stamp": a.stamp.isoformat(timespec="minutes") if p.stamp and a.stamp else None,
+        "captions": [p.caption] if p.caption else [],
+        "countries": sorted(a.mentions.countries),
+    }
 
 
 def truth(a: Article, site: Site) -> Record:
@@ -320,6 +367,7 @@ def truth(a: Article, site: Site) -> Record:
         lang=a.lang,
         layout=layout,
         title=a.title,
+        title_source="h1",  # every sample page prints the title in an <h1> its metadata confirms
         lead=a.paragraphs[0],
         body=tuple(a.paragraphs[1:]),
         week_start=week_start.isoformat() if week_start else None,
@@ -358,6 +406,7 @@ def _listing_pages(
     entries: list[tuple[str, str, str]],
     styles: str,
     extra_first: list[tuple[str, str, str]] | None = None,
+    chrome_name: str | None = None,
 ) -> int:
     c = chrome(site, lang)
     chunks = [entries[i : i + PER_PAGE] for i in range(0, len(entries), PER_PAGE)] or [[]]
@@ -372,20 +421,24 @@ def _listing_pages(
             links.append(("Next »", f"{base}?paged={i + 1}"))  # "Next" links the query style on every host
         items = chunk + (extra_first or []) if i == 1 else chunk
         markup = render.MARKUPS[(len(base) + i) % 2]
-        _write(
-            root,
-            host,
-            base if i == 1 else f"{base}page/{i}/",
-            render.listing(c, markup, heading=heading, entries=items, pages=links),
+        html = (
+            listing_chromes.listing(listing_chromes.PAIRED[chrome_name], c, heading, items, links)
+            if chrome_name
+            else render.listing(c, markup, heading=heading, entries=items, pages=links)
         )
+        _write(root, host, base if i == 1 else f"{base}page/{i}/", html)
     return len(chunks)
 
 
-def generate(out: str | Path, count: int = 500, seed: int = 20161128, page_kb: int = 0) -> dict[str, Any]:
+def generate(
+    out: str | Path, count: int = 500, seed: int = 20161128, page_kb: int = 0, chrome_name: str | None = None
+) -> dict[str, Any]:
     """Write the sample archive to ``out`` and return its manifest.
 
     ``page_kb`` adds that much theme weight (styles, scripts, icons) to every page, as the real
     site's ~30 KB pages carry; the benchmarks use it, the default sample stays small.
+    ``chrome_name`` dresses every page in one foreign chrome (``chromes.ARTICLE_CHROMES``) and
+    every listing in its paired listing chrome: the same site and truth, another theme.
     """
     out = Path(out)
     root = out / "site"
@@ -415,7 +468,12 @@ def generate(out: str | Path, count: int = 500, seed: int = 20161128, page_kb: i
             if p.kind == "old":
                 others = [x for x in by_section[p.path.split("/")[1]] if x[0] is not a][:3]
                 similar = [(o.title, op.path, render.stamp_text(o.stamp)) for o, op in others]
-            _write(root, p.host, p.path, page_html(a, p, site, similar=similar, pad_kb=page_kb))
+            html = (
+                chromes.article(chrome_name, printed(a, p, site, similar), chrome(site, a.lang))
+                if chrome_name
+                else page_html(a, p, site, similar=similar, pad_kb=page_kb)
+            )
+            _write(root, p.host, p.path, html)
             pages_written += 1
     for a in articles:  # the "All trends" listing of the current site
         for p in a.pages:
@@ -437,7 +495,7 @@ def generate(out: str | Path, count: int = 500, seed: int = 20161128, page_kb: i
             else None
         )
         listing_count += _listing_pages(
-            root, site, host, base, heading, lang, entries, "path" if host == PRO else "query", extra
+            root, site, host, base, heading, lang, entries, "path" if host == PRO else "query", extra, chrome_name
         )
     for host in (PRO, INFO):
         items = sorted(feeds.get(host, []), key=lambda ap: ap[0].n)

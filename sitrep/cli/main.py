@@ -17,6 +17,8 @@ import click
 from sitrep import __version__
 from sitrep.cli import archived, cite, diff, export, output, runs, trends, watch
 from sitrep.cli.common import CONTEXT, State, echo_json, filter_options, filters_of, open_archive, pass_state
+from sitrep.cli.serve import serve
+from sitrep.config import load
 from sitrep.errors import ExitStatus, SitrepError
 
 GLOBAL_VALUES = ("--settings", "--data-dir", "--color")
@@ -205,15 +207,9 @@ def show(state: State, record_id: str, as_json: bool, similar: bool) -> None:
         history = archive.history(record_id)
         alike = archive.similar(record_id, 5) if similar else ()
     if as_json:
-        echo_json(
-            {
-                "ok": True,
-                "version": 1,
-                "record": record.to_dict(),
-                "history": history,
-                "similar": [h.to_dict() for h in alike],
-            }
-        )
+        from sitrep.search.results import envelope
+
+        echo_json(envelope(record=record.to_dict(), history=history, similar=[h.to_dict() for h in alike]))
         return
     text = output.record_text(record, output.use_color(), history)
     if alike:
@@ -370,8 +366,12 @@ def parse(state: State, file: Any, url: str) -> None:
     from sitrep.crawler import urls as urlrules
     from sitrep.crawler.parsers import feed, listing, parse_article
     from sitrep.crawler.parsers.common import decode
+    from sitrep.errors import ParseError
 
-    body = file.read()
+    limit = int(state.settings.crawl.max_size_mb * 1024 * 1024)
+    body = file.read(limit + 1)  # never more: /dev/zero or a 50 MB file is refused, not read whole
+    if len(body) > limit:
+        raise ParseError(url, "body", f"larger than crawl.max_size_mb ({state.settings.crawl.max_size_mb:g} MB)")
     site = state.settings.site
     if urlrules.is_feed(url, site):
         echo_json([dataclasses.asdict(e) for e in feed.parse(url, body)])
@@ -389,10 +389,13 @@ def parse(state: State, file: Any, url: str) -> None:
 )
 @pass_state
 def demo(state: State, count: int) -> int:
-    """Generate the sample archive, serve it on 127.0.0.1, crawl, index and run example searches."""
-    from sitrep.cli.demo import run_demo
+    """Generate the sample archive, serve it on 127.0.0.1, crawl, index and run example searches.
 
-    return run_demo(state.settings, count, output.use_color())
+    Into a folder of its own: demo-data/, or the one --data-dir names; never storage.data_dir."""
+    from sitrep.cli.demo import DEMO_DIR, run_demo
+
+    settings = load(state.settings_path, overrides={"storage.data_dir": state.data_dir or DEMO_DIR})
+    return run_demo(settings, count, output.use_color())
 
 
 for _command in (
@@ -403,6 +406,7 @@ for _command in (
     diff.diff_command,
     watch.watch,
     runs.runs,
+    serve,
 ):
     cli.add_command(_command)
 
