@@ -112,7 +112,17 @@ def test_diff_shows_the_changed_words(edited: Edited) -> None:
 
 
 def test_diff_of_hand_made_versions() -> None:
-    old = Record("x" * 16, "s", "u", ("u",), "en", "current", "Oil deal", "The army moved north.", trend="worsened")
+    old = Record(
+        id="x" * 16,
+        site="s",
+        url="u",
+        urls=("u",),
+        lang="en",
+        layout="current",
+        title="Oil deal",
+        lead="The army moved north.",
+        trend="worsened",
+    )
     new = dataclasses.replace(old, lead="The army moved south today.", trend="improved")
     d = diffing.diff(old, new, 1, 2)
     assert d.fields == {"trend": ("worsened", "improved")}
