@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -91,11 +92,15 @@ def _pairs(headers: Headers) -> list[tuple[str, str]]:
 
 
 class ProgressExtension:
-    """A live progress line on a terminal (stderr), redrawn at most twice a second."""
+    """A live progress line on a terminal (stderr), redrawn at most twice a second: elapsed
+    time, pages fetched and their rate, requests still queued, and the outcomes so far."""
 
     def __init__(self, crawler: Crawler) -> None:
+        import time
+
         self.crawler = crawler
         self.last = 0.0
+        self.started = time.monotonic()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ProgressExtension:
@@ -103,6 +108,14 @@ class ProgressExtension:
         crawler.signals.connect(ext.tick, signal=signals.response_received)
         crawler.signals.connect(ext.done, signal=signals.spider_closed)
         return ext
+
+    def queued(self) -> int | None:
+        """Requests waiting in the scheduler and in flight (None where Scrapy does not say)."""
+        engine = self.crawler.engine
+        scheduler = getattr(engine, "scheduler", None)  # public since Scrapy 2.19
+        if engine is None or scheduler is None or not hasattr(scheduler, "__len__"):
+            return None
+        return len(scheduler) + len(engine.downloader.active)
 
     def tick(self, **_: Any) -> None:
         import sys
@@ -112,13 +125,21 @@ class ProgressExtension:
         if now - self.last < 0.5:
             return
         self.last = now
-        c = self.crawler.spider.state.counts  # type: ignore[union-attr]
-        sys.stderr.write(
-            f"\r  fetched {c['fetched']} · new {c['new']} · changed {c['changed']} · failed {c['failed']} · parse errors {c['parse_errors']}   "
-        )
+        sys.stderr.write("\r" + progress_line(self.crawler.spider.state.counts, now - self.started, self.queued()))  # type: ignore[union-attr]
         sys.stderr.flush()
 
     def done(self, **_: Any) -> None:
         import sys
 
         sys.stderr.write("\n")
+
+
+def progress_line(c: Mapping[str, int], elapsed: float, queued: int | None) -> str:
+    """``  0:42 · fetched 310 (7.4/s) · queued 52 · new 280 · changed 0 · failed 1 · parse errors 0``"""
+    minutes, seconds = divmod(int(elapsed), 60)
+    rate = c.get("fetched", 0) / elapsed if elapsed > 0 else 0.0
+    queue = f" · queued {queued}" if queued is not None else ""
+    return (
+        f"  {minutes}:{seconds:02d} · fetched {c.get('fetched', 0)} ({rate:.1f}/s){queue} · new {c.get('new', 0)}"
+        f" · changed {c.get('changed', 0)} · failed {c.get('failed', 0)} · parse errors {c.get('parse_errors', 0)}   "
+    )

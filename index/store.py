@@ -338,6 +338,23 @@ class RecordStore:
         row = self.db.execute("SELECT json FROM history WHERE id = ? AND version = ?", (record_id, version)).fetchone()
         return Record.from_json(row[0]) if row else None
 
+    def history_position(self) -> int:
+        """Where the history of versions ends now; ``versions_since`` reads on from here."""
+        return int(self.db.execute("SELECT COALESCE(MAX(rowid), 0) FROM history").fetchone()[0])
+
+    def versions_since(self, position: int) -> tuple[list[tuple[str, int]], int]:
+        """(record id, version) of every version written after ``position``, oldest first, and
+        the position to read on from: what saved queries (``sitrep watch``) report as new."""
+        rows = self.db.execute(
+            "SELECT rowid, id, version FROM history WHERE rowid > ? ORDER BY rowid", (position,)
+        ).fetchall()
+        return [(i, v) for _, i, v in rows], (rows[-1][0] if rows else position)
+
+    def record_of_url(self, url: str) -> str | None:
+        """The id of the record a page URL belongs to."""
+        row = self.db.execute("SELECT record_id FROM pages WHERE url = ?", (url,)).fetchone()
+        return str(row[0]) if row else None
+
     # --- captures, runs, ledger ------------------------------------------------------------
 
     def add_capture(

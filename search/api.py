@@ -31,6 +31,7 @@ from sitrep.index.writing import generation_of
 from sitrep.record import Record
 from sitrep.search import facets as facet_math
 from sitrep.search import ranking
+from sitrep.search.analysis import SORTS, AnalysisMethods
 from sitrep.search.filters import KEYWORDS, Filters
 from sitrep.search.generation import Generation, Matched, damage_is_index_damaged
 from sitrep.search.highlight import Snippet, snippet, stemmer_of
@@ -41,7 +42,6 @@ from sitrep.search.vocabulary import UNKNOWN, Vocabulary
 DEFAULT_FACETS = ("countries", "topic", "trend", "year")
 _WORD = re.compile(rf"{FIELD}|(?<![\w:])[^\W\d_]{{3,}}(?![\w:*?])")
 _CYRILLIC = re.compile(r"[А-Яа-яЁёІіЎў]")
-SORTS = ("relevance", "newest", "oldest")
 
 
 def _names(name: str, value: object, known: tuple[str, ...] | dict[str, str]) -> tuple[str, ...]:
@@ -57,8 +57,9 @@ def _names(name: str, value: object, known: tuple[str, ...] | dict[str, str]) ->
     return tuple(items)
 
 
-class Archive:
-    """A searchable archive: the index and the record store of one data directory."""
+class Archive(AnalysisMethods):
+    """A searchable archive: the index and the record store of one data directory (searching
+    here; exports, trends, versions, archived copies and runs in ``AnalysisMethods``)."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -347,9 +348,11 @@ class Archive:
 
     def timeline(self, text: str = "", *, by: str = "month", split: str | None = None, **filters: Any) -> Timeline:
         """Counts per week, month or year of the dated hits (empty periods filled with zeros),
-        optionally split by verdict or by the five commonest countries; ``filters`` are search's."""
-        if by not in ("week", "month", "year"):
-            raise ArgumentError("by", f"must be week, month or year, not {by!r}")
+        optionally split by verdict or by the five commonest countries; ``filters`` are search's.
+        ``by="auto"`` picks weeks for up to half a year of hits, months up to four years, years
+        beyond, so a bar chart stays about a screen long."""
+        if by not in ("auto", "week", "month", "year"):
+            raise ArgumentError("by", f"must be auto, week, month or year, not {by!r}")
         if split not in (None, "trend", "country"):
             raise ArgumentError("split", f"must be trend or country, not {split!r}")
         unknown = set(filters) - set(KEYWORDS)
@@ -363,6 +366,9 @@ class Archive:
         if not docs:
             return Timeline(by, split, (), {}, 0)
         days = [dt.date.fromordinal(dv.weeks[d]) for d in docs]
+        if by == "auto":
+            span = (max(days) - min(days)).days
+            by = "week" if span <= 183 else "month" if span <= 4 * 366 else "year"
         periods = _periods(min(days), max(days), by)
         index = {p: i for i, p in enumerate(periods)}
         groups: dict[str, int] = {"all": hits}

@@ -159,12 +159,16 @@ def find_stamp(text: str) -> dt.datetime | None:
 
 
 def week_label(start: str | None, end: str | None) -> str:
-    """``May 2 – 8, 2016`` style label of a record's week (``week unknown`` without one);
+    """A record's week for people, ``August 10 – August 16, 2020``; both years when the week
+    crosses a new year (``December 28, 2020 – January 3, 2021``), so no year is ambiguous;
     the terminal and the web pages both show weeks this way."""
     if not start or not end:
         return "week unknown"
     a, b = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
-    return f"{EN_MONTHS[a.month - 1].capitalize()} {a.day} – {EN_MONTHS[b.month - 1].capitalize()} {b.day}, {a.year}"
+    first, last = EN_MONTHS[a.month - 1].capitalize(), EN_MONTHS[b.month - 1].capitalize()
+    if a.year != b.year:
+        return f"{first} {a.day}, {a.year} – {last} {b.day}, {b.year}"
+    return f"{first} {a.day} – {last} {b.day}, {a.year}"
 
 
 def week_of(day: dt.date) -> tuple[dt.date, dt.date]:

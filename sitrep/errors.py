@@ -137,3 +137,20 @@ class DiskFull(SitrepError):
 
     status = ExitStatus.DISK_FULL
     hint = "free some space and run the crawl again; it fetches what is missing"
+
+
+class MissingDependency(SitrepError):
+    """An optional feature whose extra is not installed (e.g. Parquet without pyarrow)."""
+
+    status = ExitStatus.USAGE
+
+
+class WatchError(SitrepError):
+    """A saved query (``sitrep watch``) that cannot be added as asked: a bad or taken name."""
+
+    status = ExitStatus.USAGE
+
+
+class WatchNotFound(SitrepError):
+    status = ExitStatus.NOT_FOUND
+    hint = "`sitrep watch list` shows the saved watches"

@@ -7,6 +7,7 @@ as sample: generated texts with real-looking URLs never mix with a real crawl's 
 
 from __future__ import annotations
 
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -39,7 +40,7 @@ def run_demo(settings: Settings, count: int, color: bool) -> int:
         path.write_text(settings_toml(server.port, data_dir.resolve()), encoding="utf-8")
         sample_settings = load(path, environ={})
         click.echo(f"2/4 Crawling it with the real spider from http://belarusinfocus.pro:{server.port}/ (127.0.0.1) …")
-        report = crawl(sample_settings, sample=True)
+        report = crawl(sample_settings, sample=True, progress=sys.stderr.isatty())
     click.echo("    " + report.summary())
     click.echo(f"3/4 Index updated with {report.indexed} new and changed records.")
     click.echo("4/4 Example searches:\n")

@@ -7,37 +7,75 @@ Ctrl-C exits 130. Scrapy is imported only by the commands that crawl.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import sys
-from collections.abc import Callable
 from typing import Any
 
 import click
 
 from sitrep import __version__
-from sitrep.cli import output
+from sitrep.cli import archived, cite, diff, export, output, runs, trends, watch
+from sitrep.cli.common import CONTEXT, State, echo_json, filter_options, filters_of, open_archive, pass_state
 from sitrep.cli.serve import serve
-from sitrep.config import Settings, load
+from sitrep.config import load
 from sitrep.errors import ExitStatus, SitrepError
 
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+GLOBAL_VALUES = ("--settings", "--data-dir", "--color")
+GLOBAL_FLAGS = ("--debug", "--no-pager")
 
 
-class State:
-    def __init__(self, settings_path: str | None, data_dir: str | None, debug: bool) -> None:
-        self.settings_path, self.data_dir, self.debug = settings_path, data_dir, debug
-
-    @functools.cached_property
-    def settings(self) -> Settings:
-        return load(self.settings_path, overrides={"storage.data_dir": self.data_dir})
+class PipeClosed(Exception):
+    """The reader of our output went away (``| head``): not an error, the output ends there.
+    Raised in place of BrokenPipeError, which click would turn into exit 1."""
 
 
-pass_state = click.make_pass_decorator(State)
+class SitrepGroup(click.Group):
+    """Lists every command with its whole first sentence, and ends quietly on a closed pipe."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=500)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (BrokenPipeError, PipeClosed):
+            raise PipeClosed from None
 
 
-@click.group(context_settings=CONTEXT)
+def hoist_globals(argv: list[str]) -> list[str]:
+    """Global options given after the command (``sitrep search oil --data-dir X``) moved before
+    it, where click looks for them; nothing after ``--`` is touched."""
+    command = next((i for i, a in enumerate(argv) if a in cli.commands), None)
+    if command is None:
+        return argv
+    head, rest, moved = argv[:command], [], []
+    tail = argv[command:]
+    i = 0
+    while i < len(tail):
+        arg = tail[i]
+        if arg == "--":
+            rest += tail[i:]
+            break
+        if arg in GLOBAL_FLAGS or (arg.split("=", 1)[0] in GLOBAL_VALUES and "=" in arg):
+            moved.append(arg)
+        elif arg in GLOBAL_VALUES and i + 1 < len(tail):
+            moved += [arg, tail[i + 1]]
+            i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return head + moved + rest
+
+
+@click.group(cls=SitrepGroup, context_settings=CONTEXT, invoke_without_command=True)
 @click.version_option(__version__, "--version", prog_name="sitrep")
 @click.option(
     "--settings",
@@ -47,68 +85,80 @@ pass_state = click.make_pass_decorator(State)
     help="Settings file (default: ./settings.toml if present).",
 )
 @click.option("--data-dir", type=click.Path(file_okay=False), help="Data directory (overrides storage.data_dir).")
+@click.option(
+    "--color",
+    type=click.Choice(output.COLOR_MODES),
+    default="auto",
+    show_default=True,
+    help="Colour: auto (terminals only; not with NO_COLOR or TERM=dumb), always (e.g. for less -R) or never.",
+)
+@click.option("--no-pager", is_flag=True, help="Never page long output (default: a pager on a terminal, as git).")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.pass_context
-def cli(ctx: click.Context, settings_path: str | None, data_dir: str | None, debug: bool) -> None:
-    """Search ten years of weekly situation analysis (Belarus in Focus) by text, date and country."""
+def cli(
+    ctx: click.Context, settings_path: str | None, data_dir: str | None, color: str, no_pager: bool, debug: bool
+) -> None:
+    """Search ten years of weekly situation analysis (Belarus in Focus) by text, date and country.
+
+    Global options may also follow the command (sitrep search oil --data-dir DIR).
+
+    \b
+    Start with:
+      sitrep demo                       the sample archive, crawled and indexed
+      sitrep search 'country:AZ oil'    full-text search with filters
+      sitrep search --help              the query syntax
+    """
+    output.configure(color, pager=not no_pager)
     ctx.obj = State(settings_path, data_dir, debug)
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
 
 
-def filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """The filters search, facets and timeline share; declared once."""
-    for decorator in reversed(
-        [
-            click.option("--country", "countries", multiple=True, help="ISO code or name; repeat for several."),
-            click.option("--all-countries", is_flag=True, help="Require every --country, not any."),
-            click.option("--org", "orgs", multiple=True, help="EU, NATO, CSTO, EAEU, OSCE, UN, CIS, IMF, …"),
-            click.option("--topic", "topics", multiple=True, help="Topic slug or word (security, elite, …)."),
-            click.option("--trend", "trends", multiple=True, help="improved/better, worsened/worse, unchanged/same."),
-            click.option("--lang", "langs", multiple=True, help="en, ru or be."),
-            click.option("--author", "authors", multiple=True),
-            click.option("--from", "since", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD (a day: its week)."),
-            click.option("--to", "until", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD, inclusive."),
-        ]
-    ):
-        fn = decorator(fn)
-    return fn
+QUERY_HELP = """Full-text search with filters and facets, a page at a time (sitrep export writes all).
+
+\b
+QUERY syntax (one shell word or several; words and fields mix freely):
+  oil gas                 both words (stemmed: "supplies" finds "supply")
+  oil OR gas, NOT         boolean operators, (parentheses) to group
+  "oil supply"            a phrase;  sanction*  a wildcard
+  country:AZ              a country by ISO code or name (country:azerbaijan)
+  org:NATO topic:security trend:worse lang:ru author:"Name"
+  date:2020  date:2020-08  date:[2019 to 2020-06]  date:[2016 to]  week:2020-08-10
+  trend:none  topic:none  date:none   records without a value;  trend:unknown
+Options combine with the query: --country, --topic, --trend, --from, --to, ...
+
+\b
+Examples:
+  sitrep search 'country:AZ oil' --sort newest
+  sitrep search army --trend worse --from 2020 --json
+  sitrep search '"oil supply"' --per-page 50 --page 2
+"""
 
 
-def _filters(kw: dict[str, Any]) -> dict[str, Any]:
-    return dict(
-        countries=kw["countries"],
-        countries_mode="all" if kw["all_countries"] else "any",
-        orgs=kw["orgs"],
-        topics=kw["topics"],
-        trends=kw["trends"],
-        langs=kw["langs"],
-        authors=kw["authors"],
-        since=kw["since"],
-        until=kw["until"],
-    )
-
-
-def _open(state: State):  # type: ignore[no-untyped-def]
-    from sitrep.search.api import Archive
-
-    return Archive(state.settings)
-
-
-def _json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-@cli.command(context_settings=CONTEXT)
+@cli.command(context_settings=CONTEXT, help=QUERY_HELP, short_help="Full-text search with filters and facets.")
 @click.argument("query", nargs=-1)
 @filter_options
-@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
 @click.option(
-    "--limit", "per_page", type=click.IntRange(1, 1000), default=None, help="Hits per page [default: search.per_page]."
+    "--sort",
+    type=click.Choice(["relevance", "newest", "oldest"]),
+    default="relevance",
+    show_default=True,
+    help="Order of the hits (newest/oldest: by week).",
 )
-@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option(
+    "--per-page",
+    "--limit",
+    "per_page",
+    type=click.IntRange(1, 1000),
+    default=None,
+    help="Hits per page, 1-1000 (--limit is an alias) [default: search.per_page].",
+)
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True, help="Which page of hits.")
 @click.option("--facet", "facets", multiple=True, help="Facets to count [default: search.facets].")
 @click.option("--json", "as_json", is_flag=True, help="The versioned JSON envelope.")
 @click.option("--nl", "as_nl", is_flag=True, help="One JSON record per line.")
-@click.option("--no-color", is_flag=True)
+@click.option("--fail-empty", is_flag=True, help="Exit 1 when nothing matches (for scripts).")
+@click.option("--no-color", is_flag=True, help="Same as the global --color never.")
 @pass_state
 def search(
     state: State,
@@ -119,104 +169,125 @@ def search(
     facets: tuple[str, ...],
     as_json: bool,
     as_nl: bool,
+    fail_empty: bool,
     no_color: bool,
     **kw: Any,
-) -> None:
-    """Full-text search with filters and facets: QUERY (one or more words) mixes words and country:, topic:,
-    trend:, date:, … fields with AND, OR, NOT and parentheses."""
+) -> int:
     if as_json and as_nl:
         raise click.UsageError("--json and --nl exclude each other")
-    with _open(state) as archive:
+    with open_archive(state) as archive:
         results = archive.search(
             " ".join(query),
             sort=sort,
             page=page,
             per_page=per_page,
             facets=facets or state.settings.search.facets,
-            **_filters(kw),
+            **filters_of(kw),
         )
     if as_json:
-        _json(results.to_dict())
+        echo_json(results.to_dict())
     elif as_nl:
         for hit in results.hits:
             click.echo(hit.record.to_json())
     else:
-        click.echo(output.results_text(results, output.use_color() and not no_color, state.settings.search.facet_top))
+        output.emit(output.results_text(results, output.use_color() and not no_color, state.settings.search.facet_top))
+    return ExitStatus.ERROR if fail_empty and not results.total else ExitStatus.OK
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("record_id")
-@click.option("--json", "as_json", is_flag=True)
+@click.argument("record_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="The record and its versions as JSON.")
 @click.option("--similar", is_flag=True, help="Also list the most similar records.")
 @pass_state
 def show(state: State, record_id: str, as_json: bool, similar: bool) -> None:
-    """One whole record, with its versions."""
-    with _open(state) as archive:
+    """One whole record, with its versions. ID is an id, a unique prefix of 6+ characters, or a URL."""
+    with open_archive(state) as archive:
+        record_id = archive.resolve(record_id)
         record = archive.get(record_id)
         history = archive.history(record_id)
         alike = archive.similar(record_id, 5) if similar else ()
     if as_json:
         from sitrep.search.results import envelope
 
-        _json(envelope(record=record.to_dict(), history=history, similar=[h.to_dict() for h in alike]))
+        echo_json(envelope(record=record.to_dict(), history=history, similar=[h.to_dict() for h in alike]))
         return
-    click.echo(output.record_text(record, output.use_color(), history))
+    text = output.record_text(record, output.use_color(), history)
     if alike:
-        click.echo("\nsimilar:")
-        for h in alike:
-            click.echo(f"  {h.record.id} {output.week_range(h.record)} · {h.record.title}")
+        text += "\n\nsimilar:" + "".join(
+            f"\n  {h.record.id} {output.week_range(h.record)} · {h.record.title}" for h in alike
+        )
+    output.emit(text)
 
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("query", nargs=-1)
 @filter_options
 @click.option("--facet", "facets", multiple=True, help="Facets to count [default: all].")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="The versioned JSON envelope.")
 @pass_state
 def facets(state: State, query: tuple[str, ...], facets: tuple[str, ...], as_json: bool, **kw: Any) -> None:
     """Facet counts (countries, orgs, topic, trend, lang, author, year, month) for a query or the whole archive."""
     from sitrep.search.facets import FACET_FIELD
 
-    with _open(state) as archive:
-        results = archive.search(" ".join(query), per_page=1, facets=facets or tuple(FACET_FIELD), **_filters(kw))
+    with open_archive(state) as archive:
+        results = archive.search(" ".join(query), per_page=1, facets=facets or tuple(FACET_FIELD), **filters_of(kw))
     if as_json:
         data = results.to_dict()
         data.pop("hits")
-        _json(data)
+        echo_json(data)
         return
-    for name, values in results.facets.items():
-        click.echo(output.facet_line(name, values, 20))
-    click.echo(f"{results.total} records")
+    lines = [output.facet_line(name, values, 20) for name, values in results.facets.items() if values]
+    output.emit("\n".join([*lines, f"{results.total} records"]))
 
 
 @cli.command(context_settings=CONTEXT)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="The versioned JSON envelope.")
 @pass_state
 def stats(state: State, as_json: bool) -> None:
     """Records by year, topic, trend, language and country; the last crawl."""
-    with _open(state) as archive:
+    with open_archive(state) as archive:
         result = archive.stats()
     if as_json:
-        _json(result.to_dict())
+        echo_json(result.to_dict())
     else:
-        click.echo(output.stats_text(result, state.settings.search.facet_top))
+        output.emit(output.stats_text(result, state.settings.search.facet_top))
 
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("query", nargs=-1)
 @filter_options
-@click.option("--by", type=click.Choice(["week", "month", "year"]), default="month", show_default=True)
-@click.option("--split", type=click.Choice(["trend", "country"]), default=None)
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--by",
+    type=click.Choice(["auto", "week", "month", "year"]),
+    default="auto",
+    show_default=True,
+    help="Period of each bar; auto picks weeks, months or years from the span of the results.",
+)
+@click.option(
+    "--split",
+    type=click.Choice(["trend", "country"]),
+    default=None,
+    help="Bars per verdict, or per country of the top five (country bars count mentions).",
+)
+@click.option("--share", is_flag=True, help="With --split: each part as a share of the period's total.")
+@click.option("--json", "as_json", is_flag=True, help="The versioned JSON envelope.")
 @pass_state
-def timeline(state: State, query: tuple[str, ...], by: str, split: str | None, as_json: bool, **kw: Any) -> None:
-    """How often a query comes up per week, month or year, as bars (empty periods shown)."""
-    with _open(state) as archive:
-        result = archive.timeline(" ".join(query), by=by, split=split, **_filters(kw))
+def timeline(
+    state: State, query: tuple[str, ...], by: str, split: str | None, share: bool, as_json: bool, **kw: Any
+) -> None:
+    """How often a query comes up per week, month or year, as bars (empty periods shown).
+
+    \b
+    Examples:
+      sitrep timeline oil --split trend --share
+      sitrep timeline army --by year --split country
+    """
+    with open_archive(state) as archive:
+        result = archive.timeline(" ".join(query), by=by, split=split, **filters_of(kw))
     if as_json:
-        _json(result.to_dict())
+        echo_json(result.to_dict())
     else:
-        click.echo(output.timeline_text(result, output.use_color()))
+        output.emit(output.timeline_text(result, output.use_color(), share=share))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -227,16 +298,21 @@ def timeline(state: State, query: tuple[str, ...], by: str, split: str | None, a
 def crawl(state: State, full: bool, refresh: bool, as_json: bool) -> int:
     """Crawl the site profile's pages into the record store and update the index (run it weekly)."""
     from sitrep.crawler.run import crawl as run_crawl
+    from sitrep.search.watches import has_watches
 
     report = run_crawl(state.settings, full=full, refresh=refresh, progress=sys.stderr.isatty() and not as_json)
+    if not as_json:
+        click.echo(report.summary())  # first: a broken watch must not hide what the crawl did
+    digests = watch.run_digest(state) if not report.verdict and has_watches(state.settings.data_dir) else []
     if as_json:
-        _json({"ok": not report.verdict, **report.to_dict()})
+        echo_json({"ok": not report.verdict, **report.to_dict(), "watches": [d.to_dict() for d in digests]})
     else:
-        click.echo(report.summary())
         for url, reason in report.failures[:20]:
             click.echo(f"  failed {url}: {reason}", err=True)
         for url, reason in report.parse_errors[:20]:
             click.echo(f"  parse error {url}: {reason}", err=True)
+        if digests:
+            click.echo(watch.digest_text(digests))
         if report.verdict:
             click.echo(f"Error: {report.verdict}", err=True)
     return report.exit_code
@@ -254,7 +330,7 @@ def index(state: State, rebuild: bool) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="What changed, as JSON.")
 @pass_state
 def reparse(state: State, as_json: bool) -> None:
     """Rebuild every record from the raw WARC archive with the current parser (no network)."""
@@ -264,7 +340,7 @@ def reparse(state: State, as_json: bool) -> None:
     changes = run_reparse(state.settings)
     rebuild_index(state.settings)
     if as_json:
-        _json({"ok": True, **changes})
+        echo_json({"ok": True, **changes})
         return
     click.echo(
         f"reparsed {changes['pages']} pages into {changes['records']} records: {len(changes['added'])} added, "
@@ -298,9 +374,9 @@ def parse(state: State, file: Any, url: str) -> None:
         raise ParseError(url, "body", f"larger than crawl.max_size_mb ({state.settings.crawl.max_size_mb:g} MB)")
     site = state.settings.site
     if urlrules.is_feed(url, site):
-        _json([dataclasses.asdict(e) for e in feed.parse(url, body)])
+        echo_json([dataclasses.asdict(e) for e in feed.parse(url, body)])
     elif urlrules.is_listing(url, site):
-        _json(listing.parse(url, decode(body), site).to_dict())
+        echo_json(listing.parse(url, decode(body), site).to_dict())
     else:
         click.echo(
             parse_article(url, decode(body), site, tagger=tagger_for(state.settings.countries)).to_json(indent=2)
@@ -322,11 +398,21 @@ def demo(state: State, count: int) -> int:
     return run_demo(settings, count, output.use_color())
 
 
-cli.add_command(serve)
+for _command in (
+    trends.trends,
+    export.export_command,
+    cite.cite_command,
+    archived.archived,
+    diff.diff_command,
+    watch.watch,
+    runs.runs,
+    serve,
+):
+    cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> None:
-    argv = sys.argv[1:] if argv is None else argv
+    argv = hoist_globals(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     wants_json = "--json" in argv
     try:
@@ -350,7 +436,7 @@ def main(argv: list[str] | None = None) -> None:
             click.echo(json.dumps(error_dict(exc.one_line(), int(exc.status)), ensure_ascii=False))
         click.echo(f"Error: {exc.one_line()}", err=True)
         code = exc.status
-    except BrokenPipeError:
+    except (BrokenPipeError, PipeClosed):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         code = ExitStatus.OK

@@ -1,0 +1,96 @@
+"""Citations of one record: plain text, BibTeX or CSL-JSON (what Zotero and pandoc read).
+
+Each names the title, the site, the week, the URL, the date the page was fetched and where the
+archived copy is, so a reader can find the very text that was cited after the site changes.
+Pure functions of a record, its newest capture and the site's name.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from sitrep.dates import week_label
+from sitrep.record import Record
+from sitrep.search.records import CaptureRef as Capture
+
+STYLES = ("text", "bibtex", "csl-json")
+
+
+def archived_at(record: Record, capture: Capture | None) -> str:
+    if capture is None:
+        return f"no archived copy, sitrep id {record.id}"
+    return f"archived copy: warc/{capture.warc} at offset {capture.offset}, sitrep id {record.id}"
+
+
+def fetched_on(record: Record, capture: Capture | None) -> str | None:
+    stamp = capture.fetched_at if capture else record.fetched_at
+    return stamp[:10] if stamp else None
+
+
+def text(record: Record, capture: Capture | None, site: str) -> str:
+    week = f"week of {week_label(record.week_start, record.week_end)}" if record.week_start else "undated"
+    author = f"{record.author}. " if record.author else ""
+    fetched = fetched_on(record, capture)
+    return f'{author}"{record.title}." {site}, {week}. {record.url}' + (
+        f" (fetched {fetched}; {archived_at(record, capture)})." if fetched else f" ({archived_at(record, capture)})."
+    )
+
+
+_BIB_SPECIAL = re.compile(r"([&%$#_{}])")
+
+
+def _bib(value: str) -> str:
+    return _BIB_SPECIAL.sub(r"\\\1", value.replace("\\", r"\textbackslash{}"))
+
+
+def bibtex(record: Record, capture: Capture | None, site: str) -> str:
+    fields = [("title", "{" + _bib(record.title) + "}")]
+    if record.author:
+        fields.append(("author", "{" + _bib(record.author) + "}"))
+    fields.append(("howpublished", _bib(site)))
+    if record.week_start:
+        fields += [("year", record.week_start[:4]), ("month", str(int(record.week_start[5:7])))]
+    fields.append(("url", record.url))
+    fetched = fetched_on(record, capture)
+    if fetched:
+        fields.append(("urldate", fetched))
+    week = f"Week {record.week_start} to {record.week_end}. " if record.week_start else ""
+    fields += [("language", record.lang), ("note", _bib(week + archived_at(record, capture)))]
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@misc{{sitrep-{record.id},\n{body}\n}}"
+
+
+def _parts(day: str) -> list[list[int]]:
+    return [[int(day[:4]), int(day[5:7]), int(day[8:10])]]
+
+
+def csl(record: Record, capture: Capture | None, site: str) -> dict[str, object]:
+    item: dict[str, object] = {
+        "id": f"sitrep-{record.id}",
+        "type": "webpage",
+        "title": record.title,
+        "container-title": site,
+        "URL": record.url,
+        "language": record.lang,
+        "note": archived_at(record, capture),
+    }
+    if record.author:
+        item["author"] = [{"literal": record.author}]
+    if record.week_start:
+        item["issued"] = {"date-parts": _parts(record.week_start)}
+    fetched = fetched_on(record, capture)
+    if fetched:
+        item["accessed"] = {"date-parts": _parts(fetched)}
+    return item
+
+
+def cite(record: Record, capture: Capture | None, site: str, style: str = "text") -> str:
+    """The citation in ``style`` (one of ``STYLES``)."""
+    if style == "bibtex":
+        return bibtex(record, capture, site)
+    if style == "csl-json":
+        return json.dumps([csl(record, capture, site)], ensure_ascii=False, indent=2)
+    if style == "text":
+        return text(record, capture, site)
+    raise ValueError(f"style must be one of {', '.join(STYLES)}")

@@ -1,0 +1,132 @@
+"""What every command shares: the state behind the global options, the filter options declared
+once, opening the archive, and JSON output. Command modules import this, never ``main``."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+import click
+from click.shell_completion import CompletionItem
+
+from sitrep.config import Settings, load
+from sitrep.errors import ConfigError
+
+if TYPE_CHECKING:
+    from sitrep.search.api import Archive
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class State:
+    def __init__(self, settings_path: str | None, data_dir: str | None, debug: bool) -> None:
+        self.settings_path, self.data_dir, self.debug = settings_path, data_dir, debug
+
+    @functools.cached_property
+    def settings(self) -> Settings:
+        return load(self.settings_path, overrides={"storage.data_dir": self.data_dir})
+
+
+pass_state = click.make_pass_decorator(State)
+
+
+def _complete(values: Callable[[], Iterable[tuple[str, str]]]) -> Callable[..., list[CompletionItem]]:
+    """A shell-completion callback offering ``values()`` (value, description) that start with
+    what was typed, case-insensitively."""
+
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+        typed = incomplete.casefold()
+        return [CompletionItem(v, help=h) for v, h in values() if v.casefold().startswith(typed)]
+
+    return complete
+
+
+def _countries() -> Iterable[tuple[str, str]]:
+    import pycountry
+
+    for c in pycountry.countries:
+        yield c.alpha_2, c.name
+
+
+def _topics() -> Iterable[tuple[str, str]]:
+    try:
+        site = load().site
+    except ConfigError:  # a broken settings file: no topics to offer, the command will say why
+        return []
+    return [(t, "topic") for t in site.topics]
+
+
+def _trends() -> Iterable[tuple[str, str]]:
+    from sitrep.search.vocabulary import TRENDS
+
+    return [(word, f"= {verdict}") for word, verdict in TRENDS.items()]
+
+
+def filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The filters search, facets, timeline, trends, export and watch share; declared once."""
+    for decorator in reversed(
+        [
+            click.option(
+                "--country",
+                "countries",
+                multiple=True,
+                help="ISO code or name; repeat for several.",
+                shell_complete=_complete(_countries),
+            ),
+            click.option("--all-countries", is_flag=True, help="Require every --country, not any."),
+            click.option("--org", "orgs", multiple=True, help="EU, NATO, CSTO, EAEU, OSCE, UN, CIS, IMF, …"),
+            click.option(
+                "--topic",
+                "topics",
+                multiple=True,
+                help="Topic slug or word (security, elite, …).",
+                shell_complete=_complete(_topics),
+            ),
+            click.option(
+                "--trend",
+                "trends",
+                multiple=True,
+                help="improved/better, worsened/worse, unchanged/same.",
+                shell_complete=_complete(_trends),
+            ),
+            click.option(
+                "--lang",
+                "langs",
+                multiple=True,
+                help="en, ru or be.",
+                shell_complete=_complete(lambda: [("en", "English"), ("ru", "Russian"), ("be", "Belarusian")]),
+            ),
+            click.option("--author", "authors", multiple=True, help="Author name as printed; repeat for several."),
+            click.option("--from", "since", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD (a day: its week)."),
+            click.option("--to", "until", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD, inclusive."),
+        ]
+    ):
+        fn = decorator(fn)
+    return fn
+
+
+def filters_of(kw: dict[str, Any]) -> dict[str, Any]:
+    """The filter options as ``Archive.search`` keyword arguments (removed from ``kw``)."""
+    return dict(
+        countries=kw.pop("countries"),
+        countries_mode="all" if kw.pop("all_countries") else "any",
+        orgs=kw.pop("orgs"),
+        topics=kw.pop("topics"),
+        trends=kw.pop("trends"),
+        langs=kw.pop("langs"),
+        authors=kw.pop("authors"),
+        since=kw.pop("since"),
+        until=kw.pop("until"),
+    )
+
+
+def open_archive(state: State) -> Archive:
+    from sitrep.search.api import Archive
+
+    return Archive(state.settings)
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
