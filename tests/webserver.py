@@ -163,7 +163,7 @@ def hostile_archive(folder: Path) -> Settings:
             store.add_page(record)
             body = ARCHIVED_HTML.encode() if record.id.endswith("1") else b"<html><body>second</body></html>"
             offset, length = warc.write(
-                record.url, 200, "OK", [("Content-Type", "text/html; charset=utf-8")], body, "2026-01-05T10:00:00Z"
+                record.url, 200, [("Content-Type", "text/html; charset=utf-8")], body, "2026-01-05T10:00:00Z"
             )
             store.add_capture(record.url, "2026-01-05T10:00:00Z", 200, warc.name, offset, length, "page", None)
     warc.close()
