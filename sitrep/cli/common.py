@@ -64,6 +64,25 @@ def _trends() -> Iterable[tuple[str, str]]:
     return [(word, f"= {verdict}") for word, verdict in TRENDS.items()]
 
 
+def _checked(keyword: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """An option callback that checks a filter value as the API would, so a bad value is a usage
+    error (exit 2, naming the option) before any index is opened, not a bad query (exit 6)."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value:
+            from sitrep.errors import QueryError
+            from sitrep.search.filters import Filters
+            from sitrep.search.vocabulary import Vocabulary
+
+            try:
+                Filters.of(Vocabulary(ctx.find_object(State).settings.site), **{keyword: value})
+            except QueryError as exc:
+                raise click.BadParameter(exc.reason) from None
+        return value
+
+    return check
+
+
 def filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """The filters search, facets, timeline, trends, export and watch share; declared once."""
     for decorator in reversed(
@@ -72,15 +91,23 @@ def filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                 "--country",
                 "countries",
                 multiple=True,
+                callback=_checked("countries"),
                 help="ISO code or name; repeat for several.",
                 shell_complete=_complete(_countries),
             ),
             click.option("--all-countries", is_flag=True, help="Require every --country, not any."),
-            click.option("--org", "orgs", multiple=True, help="EU, NATO, CSTO, EAEU, OSCE, UN, CIS, IMF, …"),
+            click.option(
+                "--org",
+                "orgs",
+                multiple=True,
+                callback=_checked("orgs"),
+                help="EU, NATO, CSTO, EAEU, OSCE, UN, CIS, IMF, …",
+            ),
             click.option(
                 "--topic",
                 "topics",
                 multiple=True,
+                callback=_checked("topics"),
                 help="Topic slug or word (security, elite, …).",
                 shell_complete=_complete(_topics),
             ),
@@ -88,6 +115,7 @@ def filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                 "--trend",
                 "trends",
                 multiple=True,
+                callback=_checked("trends"),
                 help="improved/better, worsened/worse, unchanged/same.",
                 shell_complete=_complete(_trends),
             ),
@@ -95,12 +123,25 @@ def filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                 "--lang",
                 "langs",
                 multiple=True,
+                callback=_checked("langs"),
                 help="en, ru or be.",
                 shell_complete=_complete(lambda: [("en", "English"), ("ru", "Russian"), ("be", "Belarusian")]),
             ),
             click.option("--author", "authors", multiple=True, help="Author name as printed; repeat for several."),
-            click.option("--from", "since", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD (a day: its week)."),
-            click.option("--to", "until", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD, inclusive."),
+            click.option(
+                "--from",
+                "since",
+                metavar="DATE",
+                callback=_checked("since"),
+                help="YYYY, YYYY-MM or YYYY-MM-DD (a day: its week).",
+            ),
+            click.option(
+                "--to",
+                "until",
+                metavar="DATE",
+                callback=_checked("until"),
+                help="YYYY, YYYY-MM or YYYY-MM-DD, inclusive.",
+            ),
         ]
     ):
         fn = decorator(fn)
