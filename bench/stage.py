@@ -42,7 +42,7 @@ def load_records(data: Path, n: int) -> dict[str, object]:
 
     settings = settings_for(data)
     started = time.perf_counter()
-    records = [truth(a, settings.site) for a in plan(n, 20161128 + n, settings.site)]
+    records = [truth(a) for a in plan(n, 20161128 + n)]
     with RecordStore(settings.data_dir) as store, store.transaction():
         stamp = now()
         store.db.executemany(
