@@ -163,3 +163,12 @@ def test_a_printed_week_beats_a_listing_week_beats_a_stamp() -> None:
 def test_a_migration_stamp_never_becomes_the_week() -> None:
     migrated = assemble([dataclasses.replace(OLD, stamp="2016-04-22T10:34")], {}, SITE)
     assert (migrated.week_start, migrated.date_source, migrated.stamp) == (None, "none", "2016-04-22T10:34")
+
+
+def test_the_monday_rule_covers_both_ends_of_the_archive() -> None:
+    # January 6 is a Monday in 2025 (not 2024) and in 2014 (not 2015): each end year counts
+    assert dates.resolve_years([yearless("January 6 – January 12")], 2024, 2025) == [(D(2025, 1, 6), D(2025, 1, 12))]
+    assert dates.resolve_years([yearless("January 6 – January 12")], 2014, 2015) == [(D(2014, 1, 6), D(2014, 1, 12))]
+    assert dates.resolve_years([yearless("January 6 – January 12")], 2015, 2019) == [None]  # next: 2020
+    # a range across New Year takes the start's year: December 29 2025 is a Monday
+    assert dates.resolve_years([yearless("December 29 – January 4")], 2020, 2025) == [(D(2025, 12, 29), D(2026, 1, 4))]

@@ -9,6 +9,7 @@ import json
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -302,3 +303,15 @@ def test_dataclass_records_never_half_written(tmp_path: Path) -> None:
         with pytest.raises(ValueError):
             store.add_page(broken)
         assert store.count() == 3 and store.get(broken.id) is None
+
+
+def test_the_live_store_runs_wal_with_full_fsync(tmp_path: Path) -> None:
+    """Read the settings back from a live store: a SIGKILL cannot see a missing fsync, this can."""
+    with RecordStore(tmp_path) as store:
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 2  # 2 = FULL; NORMAL is 1, OFF 0
+    other = sqlite3.connect(tmp_path / RecordStore.FILE)
+    try:  # WAL is a property of the file: a second connection sees it too
+        assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        other.close()
