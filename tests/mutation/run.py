@@ -12,7 +12,6 @@ reason) are left out of the score. The last line is ``killed K of N (P %)``.
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 import tomllib
@@ -74,7 +73,10 @@ def run_module(name: str) -> tuple[int, int, list[str]]:
         "--no-progress",
         "--simple-output",
     )
-    ids = {status: _mutmut("result-ids", status).stdout.split() for status in ("killed", "timeout", "survived", "suspicious")}
+    ids = {
+        status: _mutmut("result-ids", status).stdout.split()
+        for status in ("killed", "timeout", "survived", "suspicious")
+    }
     killed = len(ids["killed"]) + len(ids["timeout"])
     equivalent = _equivalent().get(name, set())
     alive = []
