@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint format bench bench-quick fixtures clean
+.PHONY: help demo test lint format bench bench-quick fixtures mutation clean
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -37,6 +37,10 @@ bench: $(STAMP) ## benchmarks against baselines run in the same process (10k and
 
 bench-quick: $(STAMP) ## a small benchmark run for development (under 2 minutes)
 	$(BIN)/python bench/run.py --quick
+
+mutation: $(STAMP) ## mutation testing of dates, countries, URL rules, parser, record, query, facets, store (slow; MODULES="dates urls" for some)
+	$(BIN)/python -m pip install --quiet -e '.[mutation]'
+	$(BIN)/python tests/mutation/run.py $(MODULES)
 
 fixtures: $(STAMP) ## rewrite the expected JSON beside each fixture page, for review in the diff
 	$(BIN)/python tests/pages/regenerate.py

@@ -27,9 +27,9 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "urls": ("crawler/urls.py", ["tests/test_urls.py"]),
     "record": ("sitrep/record.py", ["tests/test_record.py"]),
     "common": ("crawler/parsers/common.py", ["tests/test_parsers.py", "tests/test_hostile.py"]),
-    "query": ("search/query.py", ["tests/test_query.py"]),
+    "query": ("search/query.py", ["tests/test_search.py"]),
     "facets": ("search/facets.py", ["tests/test_search.py"]),
-    "store": ("index/store.py", ["tests/test_store.py"]),
+    "store": ("index/store.py", ["tests/test_index_reliability.py"]),
 }
 TIMEOUT_FACTOR = "4.0"  # a mutant taking 4x the clean run's time (plus 20 s) is killed as a hang
 
