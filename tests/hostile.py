@@ -59,6 +59,10 @@ class HostileServer(ThreadingHTTPServer):
 
     def __init__(self) -> None:
         self.hits: dict[str, int] = {}
+        self.arrivals: dict[str, list[float]] = {}  # monotonic arrival times per path, at the server
+        # compressed once, before any request: compressing 60 MB per request on a loaded machine
+        # took longer than the crawl's download timeout, so the page failed instead of being dropped
+        self.bomb = gzip.compress(b"<html>" + b"0" * (60 * 1024 * 1024))
         self.lock = threading.Lock()
         super().__init__(("127.0.0.1", 0), Handler)
 
@@ -72,6 +76,7 @@ class HostileServer(ThreadingHTTPServer):
     def count(self, path: str) -> int:
         with self.lock:
             self.hits[path] = self.hits.get(path, 0) + 1
+            self.arrivals.setdefault(path, []).append(time.monotonic())
             return self.hits[path]
 
 
@@ -187,8 +192,7 @@ class Handler(BaseHTTPRequestHandler):
         if name == "huge":
             return self.send(200, article("Huge", text="x " * 1_000_000).encode())
         if name == "gzip-bomb":
-            bomb = gzip.compress(b"<html>" + b"0" * (60 * 1024 * 1024))
-            return self.send(200, bomb, headers={"Content-Encoding": "gzip"})
+            return self.send(200, self.server.bomb, headers={"Content-Encoding": "gzip"})
         if name == "binary":
             return self.send(200, random.Random(1).randbytes(5000))
         if name == "empty":
