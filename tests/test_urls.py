@@ -109,3 +109,13 @@ def test_language_and_sections_and_hosts() -> None:
     assert urls.host_of("http://BelarusInFocus.PRO:80/x") == "belarusinfocus.pro"
     assert urls.on_site(f"{INFO}/x/", SITE) and not urls.on_site("https://belarusinfocus.com/x/", SITE)
     assert urls.is_feed(f"{INFO}/feed", SITE) and not urls.is_feed(f"{INFO}/feeds/", SITE)
+
+
+def test_edges_of_the_normal_form() -> None:
+    assert urls.host_of("not a url") == ""
+    assert urls.normalise("https://belarusinfocus.pro", SITE) == f"{PRO}/"
+    assert urls.normalise(f"{PRO}/x/?utm=&q=1", SITE) == f"{PRO}/x/?utm=&q=1"  # blank values kept
+    assert urls.normalise(f"{PRO}/analytics/?paged=2", SITE) == f"{PRO}/analytics/page/2/"
+    assert not urls.is_listing(f"{PRO}/", SITE)
+    for menu in ("/about/", "/contacts/", "/about-monitoring/", "/"):
+        assert not urls.is_article(f"{PRO}{menu}", SITE), menu

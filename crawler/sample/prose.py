@@ -333,7 +333,8 @@ def text(rng: random.Random, plan: Plan, mentions: Text) -> tuple[str, list[str]
     titles = EN_THEME_TITLES.get(plan.theme, []) + EN_TITLES if plan.lang == "en" else tables["titles"]
     title = f.pick([t for t in titles if f.fits(t)] or ["New appointments, old methods"])
     themed = [t for t in tables[plan.theme] if f.fits(t)]
-    lead = [f.pick(themed) if themed else f.pick(tables["generic"] + tables["neutral"])]
+    # a lead opens with substance, never a stock line ("Ситуация остаётся…" alone reads as a verdict)
+    lead = [f.pick(themed or tables["generic"])]
     if rng.random() < 0.5:
         lead.append(f.pick(tables["generic"] + tables["neutral"]))
     paragraphs = [" ".join(lead)]
