@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 
 import pytest
 
@@ -106,3 +107,47 @@ def test_content_hash_ignores_where_and_when_but_not_what() -> None:
     moved = dataclasses.replace(base, url="https://p/b/", urls=("https://p/b/",), id="y", fetched_at="2024-01-01")
     assert content_hash(base) == content_hash(moved)
     assert content_hash(base) != content_hash(dataclasses.replace(base, lead="L2"))
+
+
+def test_vocabularies_and_defaults_as_documented() -> None:
+    from sitrep import record
+
+    assert record.LANGS == ("en", "ru", "be")
+    assert record.TRENDS == ("improved", "worsened", "unchanged")
+    assert record.DATE_SOURCES == ("week", "listing", "stamp", "none")
+    assert record.LAYOUTS == ("current", "transitional", "old", "headerless")
+    minimal = Record(id="i", site="s", url="u", urls=("u",), lang="en", layout="old", title="T")
+    assert minimal.to_dict() == {
+        "id": "i", "site": "s", "url": "u", "urls": ["u"], "lang": "en", "layout": "old", "title": "T",
+        "lead": "", "body": [], "week_start": None, "week_end": None, "date_source": "none", "stamp": None,
+        "topic": None, "topic_label": None, "trend": None, "trend_label": None, "author": None, "captions": [],
+        "countries": [], "country_counts": {}, "orgs": [], "fetched_at": None, "content_hash": "",
+    }  # fmt: skip
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        minimal.title = "X"  # type: ignore[misc]
+
+
+def test_json_keeps_cyrillic_readable() -> None:
+    r = rec("current", "u", lead="Минск")
+    assert '"lead": "Минск"' in r.to_json()
+
+
+def test_content_hash_by_its_rule() -> None:
+    r = rec("current", "https://p/a/", lead="Минск", countries=("BY",), country_counts=(("BY", 1),))
+    data = r.to_dict()
+    for volatile in ("id", "fetched_at", "content_hash", "urls", "url"):
+        del data[volatile]
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    assert content_hash(r) == sha16(text)
+
+
+def test_merge_with_a_transitional_page_and_empty_values() -> None:
+    current = rec("current", "https://p/c/", lead="", topic="economy")
+    trans = rec("transitional", "https://i/t/", lead="The lead.", author="A. B.")
+    old = rec("old", "https://i/o/", lead="Old lead.", author="C. D.")
+    merged = merge([old, trans, current], lambda urls: urls[0])
+    assert merged.lead == "The lead."  # an empty value is no value: the next richest page gives it
+    assert merged.author == "A. B." and merged.topic == "economy" and merged.layout == "current"
+    assert merged.id == current.id and merged.content_hash == content_hash(merged)
+    with pytest.raises(ValueError, match=r"^merge\(\) needs at least one record$"):
+        merge([], lambda urls: urls[0])
