@@ -62,7 +62,7 @@ ORGS = {  # org code: (en, ru, be) forms
     "OSCE": ("the OSCE", "ОБСЕ", "АБСЕ"),
 }
 # How often a country is named in a text besides Belarus (weights for the second and third slots)
-OTHERS = {"RU": 34, "UA": 26, "PL": 8, "LT": 7, "US": 6, "CN": 4, "LV": 3, "DE": 3, "AZ": 2, "KZ": 2}
+OTHERS = {"RU": 44, "UA": 26, "PL": 8, "LT": 7, "US": 6, "CN": 4, "LV": 3, "DE": 3, "AZ": 2, "KZ": 2}
 THEMES = {"sanctions": 0.2, "oil": 0.07, "election": 0.07}  # the rest: "politics", no marked word
 AUTHORS = ["Anna Maroz", "Ihar Sluk", "Dzianis Lavor", "Volha Keda", "Pavel Rusak", "Maryna Lis"]
 
@@ -159,6 +159,7 @@ EN_TITLES = [
     "New appointments, old methods",
     "Pressure grows on independent media",
     "{L} reshuffles the security bloc",
+    "The army prepares for new drills",
 ]
 EN_THEME_TITLES = {
     "sanctions": ["Sanctions bite, slowly", "{a.name} adapts to sanctions"],
@@ -182,6 +183,7 @@ SLAVIC = {
             "Чиновники не дали комментариев.",
             "Аналитики считают этот шаг тактическим.",
             "Государственные СМИ почти не упоминали эту историю.",
+            "Армия провела внеплановую проверку боеготовности.",
         ],
         "sanctions": [
             "Новые санкции затронули экспорт калия.",
@@ -208,6 +210,7 @@ SLAVIC = {
             "Чыноўнікі не далі каментароў.",
             "Аналітыкі лічаць гэты крок тактычным.",
             "Дзяржаўныя СМІ амаль не згадвалі гэтую гісторыю.",
+            "Армія правяла пазапланавую праверку баяздольнасці.",
         ],
         "sanctions": [
             "Новыя санкцыі закранулі экспарт калію.",
@@ -252,7 +255,7 @@ def plan_text(rng: random.Random, lang: str) -> Plan:
     """One to three countries, most often one; Belarus in about two thirds, Lukashenka in 40 %."""
     pool = EN if lang == "en" else RU
     leader = rng.random() < 0.4
-    k = rng.choices([1, 2, 3], weights=[55, 30, 15])[0]
+    k = rng.choices([1, 2, 3], weights=[62, 26, 12])[0]
     countries = ["BY"] if leader or rng.random() < 0.45 else []
     others = {c: w for c, w in OTHERS.items() if c in pool}
     while len(countries) < k:
@@ -265,6 +268,8 @@ def plan_text(rng: random.Random, lang: str) -> Plan:
             theme = name
             break
         r -= share
+    if theme == "oil" and "AZ" in pool and "AZ" not in countries and rng.random() < 0.5:
+        countries = [*countries[:2], "AZ"] if len(countries) > 1 else [*countries, "AZ"]  # Azeri crude, as in 2020
     return Plan(lang, countries, leader, theme)
 
 
