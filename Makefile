@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-demo: $(STAMP) ## set up, serve the sample archive on 127.0.0.1, crawl, index, search
+demo: $(STAMP) ## set up, serve the sample archive on 127.0.0.1, crawl it into demo-data/, index, search
 	$(BIN)/sitrep demo
 
 test: $(STAMP) ## run the whole test suite (reliability runs included)
@@ -32,10 +32,17 @@ format: $(STAMP) ## apply ruff's formatting and safe fixes
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(STAMP) ## benchmarks against baselines run in the same process (10k and 100k records)
-	$(BIN)/python bench/run.py
+BENCH_STAMP := $(VENV)/.bench-installed
 
-bench-quick: $(STAMP) ## a small benchmark run for development (under 2 minutes)
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP) ## benchmarks against FTS5 and tantivy in the same run (10k and 100k records); README table
+	$(BIN)/python bench/run.py
+	$(BIN)/python bench/readme.py
+
+bench-quick: $(BENCH_STAMP) ## a small benchmark run for development (a few minutes; README untouched)
 	$(BIN)/python bench/run.py --quick
 
 mutation: $(STAMP) ## mutation testing of dates, countries, URL rules, parser, record, query, facets, store (slow; MODULES="dates urls" for some)
@@ -46,4 +53,4 @@ fixtures: $(STAMP) ## rewrite the expected JSON beside each fixture page, for re
 	$(BIN)/python tests/pages/regenerate.py
 
 clean: ## remove the virtualenv, data and caches
-	rm -rf $(VENV) data .pytest_cache .ruff_cache bench/_work
+	rm -rf $(VENV) data demo-data .pytest_cache .ruff_cache bench/_work

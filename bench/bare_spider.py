@@ -7,7 +7,6 @@ sitrep's crawl, so both pay Scrapy's start-up and neither shares a reactor.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -37,7 +36,6 @@ class Bare(scrapy.Spider):
 
 def main() -> None:
     urls = [u for u in Path(sys.argv[1]).read_text(encoding="utf-8").split() if u]
-    os.environ["SITREP_RESOLVE_MAP"] = sys.argv[2]
     concurrency = int(sys.argv[3])
     process = CrawlerProcess(
         {
@@ -48,6 +46,7 @@ def main() -> None:
             "CONCURRENT_REQUESTS": max(8, concurrency * 2),
             "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
             "DOWNLOAD_DELAY": 0,
+            "SITREP_RESOLVE": json.loads(sys.argv[2]),
             **{k: v for k, v in vars(crawler_settings).items() if k.endswith("DNS_RESOLVER")},
         }
     )

@@ -1,10 +1,10 @@
-"""One benchmark stage per process, so each one's peak memory is its own.
+"""One benchmark stage per process, so each one's peak memory and CPU time are its own.
 
-    python bench/stage.py load DATA N        records from the generator into a record store
-    python bench/stage.py build-sitrep DATA  sitrep index --rebuild
-    python bench/stage.py build-fts DATA     FTS5 over the same records
-    python bench/stage.py queries DATA ROUNDS  sitrep and FTS5 queries, interleaved
-    python bench/stage.py crawl SETTINGS     a full sitrep crawl, in this process
+    python bench/stage.py load DATA N              the archive-shaped corpus into a record store
+    python bench/stage.py build ENGINE DATA        sitrep | fts5 | tantivy, from the record store
+    python bench/stage.py queries DATA ROUNDS      every engine, every query, rounds interleaved
+    python bench/stage.py memory ENGINE DATA       one engine answering every query once
+    python bench/stage.py crawl SETTINGS           a full sitrep crawl, in this process
 
 Each prints one JSON line.
 """
@@ -12,15 +12,22 @@ Each prints one JSON line.
 from __future__ import annotations
 
 import json
+import os
 import resource
 import statistics
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 
-from sitrep.config import load
+from corpus import Corpus, Query, queries  # noqa: E402
+
+from sitrep.config import load  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -32,55 +39,102 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of any children it waited for (Whoosh's writer processes)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def settings_for(data: Path):  # type: ignore[no-untyped-def]
     return load(path=None, environ={}, overrides={"storage.data_dir": str(data)})
 
 
 def load_records(data: Path, n: int) -> dict[str, object]:
-    from sitrep.crawler.sample.generate import plan, truth
     from sitrep.index.store import RecordStore, now
 
     settings = settings_for(data)
     started = time.perf_counter()
-    records = [truth(a) for a in plan(n, 20161128 + n)]
+    stamp = now()
     with RecordStore(settings.data_dir) as store, store.transaction():
-        stamp = now()
-        store.db.executemany(
-            "INSERT OR REPLACE INTO records VALUES (?, ?, ?, 1, ?, ?)",
-            [(r.id, r.to_json(), r.content_hash, stamp, i) for i, r in enumerate(records, start=1)],
-        )
-    return {"records": len(records), "seconds": time.perf_counter() - started}
+        batch = []
+        for seq, r in enumerate(Corpus.make().records(n), start=1):
+            batch.append((r.id, r.to_json(), r.content_hash, stamp, seq))
+            if len(batch) == 1000:
+                store.db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, 1, ?, ?)", batch)
+                batch.clear()
+        store.db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, 1, ?, ?)", batch)
+    return {"records": n, "seconds": time.perf_counter() - started}
 
 
-def store_records(data: Path) -> list:  # type: ignore[type-arg]
+def store_records(data: Path) -> Iterator[Any]:
+    """The records, streamed from the store: every engine's build starts from the same place."""
     from sitrep.index.store import RecordStore
 
-    settings = settings_for(data)
-    with RecordStore(settings.data_dir, create=False) as store:
-        return list(store.records())
+    with RecordStore(settings_for(data).data_dir, create=False) as store:
+        yield from store.records()
 
 
-def build_sitrep(data: Path) -> dict[str, object]:
-    from sitrep.index.writing import rebuild_index
+def build(engine: str, data: Path) -> dict[str, object]:
+    wall, cpu = time.perf_counter(), cpu_seconds()
+    if engine == "sitrep":
+        from sitrep.index.writing import rebuild_index
 
-    started = time.perf_counter()
-    count = rebuild_index(settings_for(data))
-    seconds = time.perf_counter() - started
-    return {"records": count, "seconds": seconds, "rate": count / seconds, "rss_mb": rss_mb()}
+        count = rebuild_index(settings_for(data))
+    elif engine == "fts5":
+        import fts
 
+        count = fts.build(data / "fts.sqlite3", store_records(data))
+    else:
+        import tantivy_engine
 
-def build_fts(data: Path) -> dict[str, object]:
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from fts import build
-
-    started = time.perf_counter()
-    records = store_records(data)  # reading the store is part of the job, as for sitrep
-    count = build(data / "fts.sqlite3", records)
-    seconds = time.perf_counter() - started
-    return {"records": count, "seconds": seconds, "rate": count / seconds, "rss_mb": rss_mb()}
+        count = tantivy_engine.build(data / "tantivy", store_records(data))
+    wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
+    return {"records": count, "seconds": wall, "cpu_seconds": cpu, "rate": count / wall, "rss_mb": rss_mb()}
 
 
-TEXTS = ["oil", "army", "sanctions", "border trade", "air defence", "potash", "elections", "budget"]
+def engines(data: Path) -> dict[str, tuple[Callable[[Query], dict[str, Any]], Callable[[], None]]]:
+    """Each engine as (answer a query, close). An engine that was not built is left out."""
+    import fts
+
+    from sitrep.search.api import Archive
+
+    archive = Archive(settings_for(data))
+    base = fts.FtsSearch(data / "fts.sqlite3")
+
+    def ours(q: Query) -> dict[str, Any]:
+        results = archive.search(
+            q.text,
+            countries=[q.country] if q.country else (),
+            topics=[q.topic] if q.topic else (),
+            trends=[q.trend] if q.trend else (),
+            since=q.since,
+            until=q.until,
+            sort=q.sort,
+            facets=("countries", "topic", "trend", "year") if q.facets else (),
+            per_page=fts.TOP,
+        )
+        return {"total": results.total, "hits": [h.record for h in results.hits]}
+
+    def theirs(q: Query) -> dict[str, Any]:
+        return base.search(
+            q.text,
+            country=q.country,
+            since=q.since,
+            until=q.until,
+            topic=q.topic,
+            trend=q.trend,
+            sort=q.sort,
+            facets=q.facets,
+        )
+
+    out = {"sitrep": (ours, archive.close), "fts5": (theirs, base.close)}
+    if (data / "tantivy").exists():
+        import tantivy_engine
+
+        engine = tantivy_engine.TantivySearch(data / "tantivy")
+        out["tantivy"] = (engine.search, engine.close)
+    return out
 
 
 def pct(values: list[float], p: float) -> float:
@@ -88,66 +142,53 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
 
 
-def queries(data: Path, rounds: int) -> dict[str, object]:
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from fts import FtsSearch
-
-    from sitrep.search.api import Archive
-
-    settings = settings_for(data)
-    opened = time.perf_counter()
-    archive = Archive(settings)
-    open_ms = (time.perf_counter() - opened) * 1000
+def run_queries(data: Path, rounds: int) -> dict[str, object]:
+    """Every query on every engine, in interleaved rounds whose engine order alternates."""
+    asked = queries(Corpus.make())
     first = time.perf_counter()
-    archive.search("oil", facets=("countries", "topic", "trend", "year"))
-    first_ms = (time.perf_counter() - first) * 1000
-    fts = FtsSearch(data / "fts.sqlite3")
-    kinds = {
-        "plain": (lambda t: archive.search(t, facets=()), lambda t: fts.plain(t)),
-        "filtered": (
-            lambda t: archive.search(t, countries=["AZ"], since="2016", until="2020", facets=()),
-            lambda t: fts.filtered(t, "AZ", "2016-01-01", "2020-12-31"),
-        ),
-        "faceted": (
-            lambda t: archive.search(t, facets=("countries", "topic", "trend", "year")),
-            lambda t: fts.faceted(t),
-        ),
-        "sorted": (lambda t: archive.search(t, sort="newest", facets=()), lambda t: fts.newest(t)),
-    }
-    times: dict[str, dict[str, list[float]]] = {k: {"sitrep": [], "fts5": []} for k in kinds}
-    for _ in range(rounds):
-        for kind, (ours, theirs) in kinds.items():
-            for text in TEXTS:
-                for name, fn in (("sitrep", ours), ("fts5", theirs)):  # interleaved, same process
-                    t = time.perf_counter()
-                    fn(text)
-                    times[kind][name].append((time.perf_counter() - t) * 1000)
-    warm = []
-    for text in TEXTS:
-        t = time.perf_counter()
-        archive.search(text, facets=("countries", "topic", "trend", "year"))
-        warm.append((time.perf_counter() - t) * 1000)
-    archive.close()
-    fts.close()
-    out: dict[str, object] = {
-        "open_ms": open_ms,
-        "first_faceted_ms": first_ms,
-        "warm_faceted_p50_ms": statistics.median(warm),
-        "rss_mb": rss_mb(),
-    }
+    answer = engines(data)
+    open_ms = (time.perf_counter() - first) * 1000
+    names = list(answer)
+    times: dict[str, dict[str, list[float]]] = {}
+    totals: dict[str, dict[int, int]] = {name: {} for name in names}
+    for r in range(rounds):
+        order = names if r % 2 == 0 else names[::-1]
+        for i, q in enumerate(asked):
+            for name in order:
+                t = time.perf_counter()
+                got = answer[name][0](q)
+                times.setdefault(q.kind, {}).setdefault(name, []).append((time.perf_counter() - t) * 1000)
+                totals[name][i] = got["total"]
+    for _, close in answer.values():
+        close()
+    n = json.loads((data / "bench-count.json").read_text())["records"]
+    shares = {kind: [totals["fts5"][i] / n for i, q in enumerate(asked) if q.kind == kind] for kind in times}
+    disagree = [
+        (asked[i].kind, asked[i].text, totals["sitrep"][i], totals["fts5"][i])
+        for i in range(len(asked))
+        if totals["sitrep"][i] != totals["fts5"][i] and asked[i].kind in ("filters-only",)
+    ]
+    out: dict[str, object] = {"open_ms": open_ms, "queries": len(asked), "filter_only_mismatches": disagree}
     for kind, by in times.items():
-        out[kind] = {name: {"p50": statistics.median(v), "p95": pct(v, 0.95), "n": len(v)} for name, v in by.items()}
+        out[kind] = {
+            name: {"p50": statistics.median(v), "p95": pct(v, 0.95), "p99": pct(v, 0.99), "n": len(v)}
+            for name, v in by.items()
+        }
+        out[kind]["share"] = {"median": statistics.median(shares[kind]), "max": max(shares[kind])}
     return out
 
 
-def search_memory(data: Path) -> dict[str, object]:
-    from sitrep.search.api import Archive
-
-    with Archive(settings_for(data)) as archive:
-        for text in TEXTS:
-            archive.search(text, facets=("countries", "topic", "trend", "year"))
-            archive.search(text, sort="newest", countries=["AZ"], since="2016")
-    return {"rss_mb": rss_mb()}
+def memory(engine: str, data: Path) -> dict[str, object]:
+    """Peak RSS of one engine, alone in its process, after answering every query once."""
+    answer = engines(data)
+    ask, _ = answer[engine]
+    for name, (_, close) in answer.items():
+        if name != engine:
+            close()
+    base = rss_mb()
+    for q in queries(Corpus.make()):
+        ask(q)
+    return {"rss_mb": rss_mb(), "rss_after_open_mb": base}
 
 
 def crawl(settings_path: Path) -> dict[str, object]:
@@ -169,23 +210,24 @@ def crawl(settings_path: Path) -> dict[str, object]:
 
 
 def main() -> None:
-    stage, arg = sys.argv[1], Path(sys.argv[2])
+    stage = sys.argv[1]
     if stage == "load":
-        result = load_records(arg, int(sys.argv[3]))
-    elif stage == "build-sitrep":
-        result = build_sitrep(arg)
-    elif stage == "build-fts":
-        result = build_fts(arg)
+        data, n = Path(sys.argv[2]), int(sys.argv[3])
+        result = load_records(data, n)
+        (data / "bench-count.json").write_text(json.dumps({"records": n}))
+    elif stage == "build":
+        result = build(sys.argv[2], Path(sys.argv[3]))
     elif stage == "queries":
-        result = queries(arg, int(sys.argv[3]))
-    elif stage == "search-memory":
-        result = search_memory(arg)
+        result = run_queries(Path(sys.argv[2]), int(sys.argv[3]))
+    elif stage == "memory":
+        result = memory(sys.argv[2], Path(sys.argv[3]))
     elif stage == "crawl":
-        result = crawl(arg)
+        result = crawl(Path(sys.argv[2]))
     else:
         raise SystemExit(f"unknown stage {stage}")
     print(json.dumps(result))
 
 
 if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
     main()

@@ -1,63 +1,130 @@
-"""The raw archive: every response the spider receives, as standard WARC files (warcio).
+"""The raw archive: every response the crawler receives, as standard WARC files (warcio).
 
-One gzipped WARC per crawl run under ``<data>/warc/``; each record is its own gzip member, so
-the store's (file, offset, length) lookup reads one capture without scanning the file, and
-other web-archive tools (pywb, warcio index) read the files as they are.
+One gzipped WARC per crawl run under ``<data>/warc/``, opened by a ``warcinfo`` record; each
+exchange is a ``response`` record and a ``request`` record tied to it by ``WARC-Concurrent-To``,
+each its own gzip member, so the store's (file, offset, length) lookup reads one capture without
+scanning the file, and other web-archive tools (pywb, warcio) read the files as they are.
+
+The payload is kept as the server sent it: a gzip-encoded page stays gzip-encoded, with its own
+``Content-Encoding`` and ``Content-Length``, so replay tools decode it as a browser would. The
+one exception is chunked transfer coding, which the HTTP client removes before sitrep sees the
+body: its header is kept as ``X-Archive-Orig-Transfer-Encoding`` and no ``Content-Length`` is
+invented, so a reader takes the record's block as the whole payload.
+Reading a capture back is ``sitrep.index.warc`` (the web server reads captures too and must not
+import the crawler).
 """
 
 from __future__ import annotations
 
 import gzip
+import http
 import io
+from collections.abc import Iterable
 from pathlib import Path
 
-from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from sitrep import __version__
+
+HOP_BY_HOP = ("transfer-encoding",)  # undone by the HTTP client (Twisted also drops the header; others may not)
+
+
+def reason_phrase(status: int) -> str:
+    """The standard reason phrase of a status ("Not Found" for 404); Scrapy does not keep the server's own."""
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"
+
+
+def archived_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The response headers as stored: as received, hop-by-hop codings renamed ``X-Archive-Orig-*``."""
+    return [(f"X-Archive-Orig-{k}" if k.lower() in HOP_BY_HOP else k, v) for k, v in headers]
+
 
 class WarcArchive:
-    def __init__(self, folder: str | Path, name: str) -> None:
+    def __init__(self, folder: str | Path, name: str, operator: str = "") -> None:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.name = f"{name}.warc.gz"
         self.fh = (self.folder / self.name).open("ab")
+        if self.fh.tell() == 0:
+            self._info(operator)
 
-    def write(
-        self, url: str, status: int, reason: str, headers: list[tuple[str, str]], body: bytes, fetched_at: str
-    ) -> tuple[int, int]:
-        """Append one response record (its own gzip member); returns its (offset, length) in the file.
+    def _member(self, record_type: str, url: str | None, **kwargs: object) -> tuple[bytes, str]:
+        """One record as its own gzip member, and its WARC-Record-ID.
 
         Compressed at level 1: warcio's level 9 cost the crawl's thread 0.5 ms a page for a few
         per cent of disk.
         """
         buffer = io.BytesIO()
         writer = WARCWriter(buffer, gzip=False)
-        http_headers = StatusAndHeaders(f"{status} {reason or 'OK'}", headers, protocol="HTTP/1.1")
-        record = writer.create_warc_record(
-            url,
+        if record_type == "warcinfo":
+            record = writer.create_warcinfo_record(self.name, kwargs["info"])  # type: ignore[arg-type]
+        else:
+            record = writer.create_warc_record(url, record_type, **kwargs)  # type: ignore[arg-type]
+        writer.write_record(record)
+        return gzip.compress(buffer.getvalue(), compresslevel=1), record.rec_headers.get_header("WARC-Record-ID")
+
+    def _append(self, *members: bytes) -> int:
+        """Append whole members and make them durable; an error (a full disk) leaves no part behind."""
+        offset = self.fh.tell()
+        try:
+            self.fh.write(b"".join(members))
+            self.fh.flush()
+        except OSError:
+            self.fh.truncate(offset)  # never leave half a record for readers to trip on
+            raise
+        return offset
+
+    def _info(self, operator: str) -> None:
+        info = {"software": f"sitrep/{__version__} (Scrapy, warcio)", "format": "WARC File Format 1.1"}
+        if operator:
+            info["operator"] = operator
+        member, _ = self._member("warcinfo", None, info=info)
+        self._append(member)
+
+    def write(
+        self,
+        url: str,
+        status: int,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        fetched_at: str,
+        request_line: str = "",
+        request_headers: list[tuple[str, str]] | None = None,
+        ip_address: str = "",
+    ) -> tuple[int, int]:
+        """Append one response record (and its request record); returns the response's (offset, length)."""
+        warc_headers = {"WARC-Date": fetched_at}
+        if ip_address:
+            warc_headers["WARC-IP-Address"] = ip_address
+        http_headers = StatusAndHeaders(
+            f"{status} {reason_phrase(status)}", archived_headers(headers), protocol="HTTP/1.1"
+        )
+        response, response_id = self._member(
             "response",
+            url,
             payload=io.BytesIO(body),
             length=len(body),  # known: warcio need not spool the body to a temporary file to measure it
             http_headers=http_headers,
-            warc_headers_dict={"WARC-Date": fetched_at},
+            warc_headers_dict=warc_headers,
         )
-        writer.write_record(record)
-        member = gzip.compress(buffer.getvalue(), compresslevel=1)
-        offset = self.fh.tell()
-        self.fh.write(member)
-        self.fh.flush()
-        return offset, len(member)
+        members = [response]
+        if request_line:
+            request_http = StatusAndHeaders(request_line, request_headers or [], protocol="", is_http_request=True)
+            request, _ = self._member(
+                "request",
+                url,
+                payload=io.BytesIO(b""),
+                length=0,
+                http_headers=request_http,
+                warc_headers_dict={"WARC-Date": fetched_at, "WARC-Concurrent-To": response_id},
+            )
+            members.append(request)
+        offset = self._append(*members)
+        return offset, len(response)
 
     def close(self) -> None:
         self.fh.close()
-
-
-def read_capture(folder: str | Path, name: str, offset: int) -> tuple[str, int, bytes]:
-    """(url, status, body) of the capture at ``offset`` in ``name``."""
-    with (Path(folder) / name).open("rb") as fh:
-        fh.seek(offset)
-        for record in ArchiveIterator(fh):
-            status = int(record.http_headers.get_statuscode()) if record.http_headers else 0
-            return record.rec_headers.get_header("WARC-Target-URI"), status, record.content_stream().read()
-    raise ValueError(f"no WARC record at {name}:{offset}")

@@ -49,25 +49,45 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return self._retry(request, response_status_message(response.status)) or response
 
 
-class OffsiteRedirectMiddleware:
-    """A redirect off the allowed domains becomes a named drop, not a silently lost request.
+class OriginMiddleware:
+    """Requests only to the profile's origins: its hosts, on the scheme and port of its start URLs.
 
-    Sits closer to the downloader than Scrapy's RedirectMiddleware, so it sees the 3xx first.
+    Checked for every request (links, feeds, robots.txt) and for every redirect before it is
+    followed, so a page that points at another port, host or scheme gets nothing fetched there
+    (the sample's port on 127.0.0.1, 443 for the live site). A refused redirect is a named drop
+    of the URL that redirected, not a silently lost request. Sits closer to the downloader than
+    Scrapy's RedirectMiddleware, so it sees the 3xx first.
     """
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> OffsiteRedirectMiddleware:
+    def from_crawler(cls, crawler: Any) -> OriginMiddleware:
         return cls(crawler)
+
+    def _allowed(self, url: str) -> bool:
+        site = self.crawler.spider.state.settings.site
+        return origin(url) in {(s, h, p) for s, _, p in map(origin, site.start_urls) for h in site.hosts}
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        if not self._allowed(request.url):
+            raise IgnoreRequest(f"offsite: {request.url} is not on the profile's hosts, scheme and port")
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
         location = response.headers.get("Location")
         if 300 <= response.status < 400 and location:
             target = urljoin(request.url, location.decode("latin-1"))
-            host = (urlsplit(target).hostname or "").lower()
-            allowed = getattr(self.crawler.spider, "allowed_domains", None) or []
-            if allowed and host not in allowed:
+            if not self._allowed(target):
                 raise IgnoreRequest(f"offsite redirect to {target}")
         return response
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) with the scheme's default port filled in."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    except ValueError:  # a port that is not a number: no origin of ours
+        port = None
+    return parts.scheme, (parts.hostname or "").lower(), port

@@ -13,12 +13,12 @@ from typing import Any
 from sitrep.config import Settings
 from sitrep.countries import tagger_for
 from sitrep.crawler import urls as urlrules
-from sitrep.crawler.archive import read_capture
 from sitrep.crawler.assemble import assembler
 from sitrep.crawler.parsers import listing, parse_article
 from sitrep.crawler.parsers.common import decode
 from sitrep.errors import ParseError
 from sitrep.index.store import RecordStore
+from sitrep.index.warc import read_capture
 from sitrep.record import Record
 
 
@@ -30,10 +30,15 @@ def reparse(settings: Settings) -> dict[str, Any]:
         pages: list[Record] = []
         hints: list[tuple[str, str, str, str]] = []
         errors: list[tuple[str, str]] = []
-        for url, fetched_at, status, warc, offset, _length, kind in store.latest_captures():
-            if status != 200 or kind == "feed":
+        limit = int(settings.crawl.max_size_mb * 1024 * 1024)
+        for url, fetched_at, status, warc, offset, _length, _ in store.latest_captures():
+            kind = urlrules.capture_kind(url, site)  # from the URL: stores from before robots had a kind
+            if status != 200 or kind in ("feed", "robots"):
                 continue
-            _, _, body = read_capture(settings.data_dir / "warc", warc, offset)
+            body = read_capture(settings.data_dir / "warc", warc, offset, limit=limit).body
+            if len(body) > limit:
+                errors.append((url, f"body: larger than crawl.max_size_mb ({settings.crawl.max_size_mb} MB)"))
+                continue
             try:
                 if kind == "listing":
                     page = listing.parse(url, decode(body), site, year=int(fetched_at[:4]))

@@ -1,24 +1,39 @@
 """A DNS resolver that answers configured hosts itself (``crawl.resolve``), like curl --resolve.
 
 It lets the real spider, with the real host names, crawl the sample archive on 127.0.0.1;
-every other name goes to the normal caching resolver.
+every other name goes to the normal caching resolver. The map travels as the Scrapy setting
+``SITREP_RESOLVE`` (not the process environment), so a crawl started from Python leaves
+nothing behind in ``os.environ``.
 """
 
 from __future__ import annotations
 
-import json
-import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from scrapy.resolver import CachingThreadedResolver
 from twisted.internet import defer
 
-ENV = "SITREP_RESOLVE_MAP"  # set by crawler.run from the settings, read here in the crawl process
+SETTING = "SITREP_RESOLVE"  # host -> IP address, filled by crawler.run from crawl.resolve
 
 
 class MappedResolver(CachingThreadedResolver):
+    mapping: Mapping[str, str] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, reactor: Any) -> MappedResolver:
+        resolver = super().from_crawler(crawler, reactor)
+        mapping = crawler.settings.getdict(SETTING)
+        if not crawler.settings.getbool("SITREP_CONFIGURED"):
+            # `scrapy crawl`: the resolver is built from the project's settings, before the
+            # spider brings settings.toml's [crawl] in, so it reads crawl.resolve itself
+            from sitrep.config import load
+
+            mapping = load().crawl.resolve
+        resolver.mapping = {k.lower(): v for k, v in mapping.items()}
+        return resolver
+
     def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> defer.Deferred[str]:
-        mapping = json.loads(os.environ.get(ENV, "{}"))
-        if name.lower() in mapping:
-            return defer.succeed(mapping[name.lower()])
+        if name.lower() in self.mapping:
+            return defer.succeed(self.mapping[name.lower()])
         return super().getHostByName(name, timeout)

@@ -33,6 +33,7 @@ MEMUSAGE_LIMIT_MB = 300
 MEMUSAGE_CHECK_INTERVAL_SECONDS = 5.0
 CLOSESPIDER_TIMEOUT = 3600
 REDIRECT_MAX_TIMES = 5
+METAREFRESH_ENABLED = False  # a page's meta refresh is not a link the site asks us to follow
 COOKIES_ENABLED = False
 # Scrapy 2.19 renamed two settings; use the name this Scrapy knows, so no deprecation warning
 if hasattr(_scrapy_defaults, "TWISTED_DNS_RESOLVER"):
@@ -43,10 +44,17 @@ JITTER = "DOWNLOAD_DELAY_JITTER" if hasattr(_scrapy_defaults, "DOWNLOAD_DELAY_JI
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "sitrep.crawler.middlewares.BackoffRetryMiddleware": 550,
-    "sitrep.crawler.middlewares.OffsiteRedirectMiddleware": 650,
+    "sitrep.crawler.middlewares.OriginMiddleware": 650,
+    # below HttpCompression (590), retries and redirects: archives each response as received
+    "sitrep.crawler.extensions.WarcMiddleware": 950,
 }
+DOWNLOAD_HANDLERS = {  # the same handler, holding requests to one host at least DOWNLOAD_DELAY apart
+    "http": "sitrep.crawler.spacing.SpacedDownloadHandler",
+    "https": "sitrep.crawler.spacing.SpacedDownloadHandler",
+}
+SITREP_MIN_GAP = DOWNLOAD_DELAY
 ITEM_PIPELINES = {"sitrep.crawler.pipelines.StorePipeline": 300}
-EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None, "sitrep.crawler.extensions.WarcExtension": 100}
+EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None}
 HTTPCACHE_ENABLED = False
 LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import logging
+import sqlite3
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from sitrep.config import Settings
 from sitrep.crawler import urls as urlrules
@@ -13,6 +17,15 @@ from sitrep.crawler.assemble import assembler
 from sitrep.index.store import RecordStore
 
 LOG = logging.getLogger("sitrep.crawl")
+T = TypeVar("T")
+SQLITE_FULL = 13
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """A write failed for want of space: ENOSPC from a file, SQLITE_FULL from the record store."""
+    if isinstance(exc, sqlite3.OperationalError):
+        return getattr(exc, "sqlite_errorcode", None) == SQLITE_FULL
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
 @dataclasses.dataclass
@@ -30,10 +43,14 @@ class CrawlState:
     listings_seen: set[str] = dataclasses.field(default_factory=set)
     scheduled: set[str] = dataclasses.field(default_factory=set)  # every URL the spider asked for
     settled: set[str] = dataclasses.field(default_factory=set)  # ... and those that got an outcome
+    disk_full: str = ""  # the first failed write for want of space; nothing is written after it
+    stop: Callable[[str], None] = lambda reason: None  # closes the crawl; set by the spider
 
     @classmethod
-    def open(cls, settings: Settings, full: bool = False, refresh: bool = False) -> CrawlState:
+    def open(cls, settings: Settings, full: bool = False, refresh: bool = False, sample: bool = False) -> CrawlState:
         store = RecordStore(settings.data_dir, assemble=assembler(settings.site))
+        if sample:
+            store.mark_sample()
         return cls(
             settings=settings,
             store=store,
@@ -48,16 +65,34 @@ class CrawlState:
     def warc_dir(self) -> Path:
         return self.settings.data_dir / "warc"
 
+    def write(self, fn: Callable[..., T], *args: object) -> T | None:
+        """A write to the store or the archive; the first full-disk failure stops the crawl.
+
+        After it nothing more is written (each write would fail the same way, one traceback
+        each): the crawl closes, the CLI says it in one line, and what was committed stays whole.
+        """
+        if self.disk_full:
+            return None
+        try:
+            return fn(*args)
+        except (OSError, sqlite3.OperationalError) as exc:
+            if not is_disk_full(exc):
+                raise
+            self.disk_full = f"{exc.strerror if isinstance(exc, OSError) else exc}"
+            self.stop("disk_full")
+            return None
+
     def outcome(self, url: str, outcome: str, reason: str = "") -> None:
         """One ledger line and one log line per URL: record, dropped (reason) or failed (reason)."""
-        self.store.log(self.run_id, url, outcome, reason)
+        self.write(self.store.log, self.run_id, url, outcome, reason)
         self.counts[outcome] += 1
         self.settled.add(url)
         if outcome == "failed":
             self.failures.append((url, reason))
         LOG.info("%s %s %s", outcome, url, reason)
 
-    def settle_the_rest(self, reason: str) -> None:
-        """Scheduled URLs that never got an answer (redirect loops, filtered redirects, the time limit)."""
+    def settle_the_rest(self, reason: str, outcome: str = "failed") -> None:
+        """Scheduled URLs that never got an answer: failed (redirect loops, filtered redirects) or,
+        when the crawl was stopped on purpose (time limit, Ctrl-C, full disk), left for the next run."""
         for url in sorted(self.scheduled - self.settled):
-            self.outcome(url, "failed", reason)
+            self.outcome(url, outcome, reason)

@@ -14,7 +14,7 @@ from sitrep.config import Site
 
 _PAGED_PATH = re.compile(r"/page/(\d+)/?$")
 _NUMERIC = re.compile(r"^/\d+(?:-\d+)?/$")
-_SKIP_EXT = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|pdf|docx?|xlsx?|zip|mp3|mp4|css|js|ico|xml)$", re.I)
+_SKIP_EXT = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|pdf|docx?|xlsx?|zip|mp3|mp4|css|js|ico|xml|txt)$", re.I)
 
 
 def host_of(url: str) -> str:
@@ -98,6 +98,18 @@ def is_listing(url: str, site: Site) -> bool:
 def is_feed(url: str, site: Site) -> bool:
     path = urlsplit(url).path
     return any(path.rstrip("/") == p.rstrip("/") for p in site.feed_paths)
+
+
+def capture_kind(url: str, site: Site) -> str:
+    """What a fetched URL is, for the archive's lookup and ``sitrep reparse``: robots, feed, listing or page.
+
+    robots.txt is its own kind: it is archived like every response and never parsed as an article.
+    """
+    if urlsplit(url).path == "/robots.txt":
+        return "robots"
+    if is_feed(url, site):
+        return "feed"
+    return "listing" if is_listing(url, site) else "page"
 
 
 def is_article(url: str, site: Site) -> bool:

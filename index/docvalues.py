@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import array
 import contextlib
+import datetime as dt
+import functools
 import mmap
 import os
 import pickle
 import secrets
 from pathlib import Path
 
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.index import Index
 from whoosh.reading import IndexReader
 
-from sitrep.index.schema import FACET_FIELDS
+from sitrep.index.schema import FACET_FIELDS, TEXT_FIELDS
 
 FILE = "docvalues-{generation}.pickle"
 
@@ -35,6 +38,8 @@ class DocValues:
         live: int,
         facets: dict[str, dict[str, int]],
         order: array.array,
+        lengths: array.array,
+        average_lengths: dict[str, float],
     ) -> None:
         self.generation = generation
         self.ids = ids
@@ -42,7 +47,19 @@ class DocValues:
         self.live = live
         self.facets = facets
         self.order = order  # live document numbers, newest week first (ties by id), undated last
+        self.lengths = lengths  # each document's text length in words (BM25's length normalisation)
+        self.average_lengths = average_lengths  # per text field, over the documents that have it
         self.dated_count = sum(1 for d in order if weeks[d])
+
+    @functools.cached_property
+    def month_spans(self) -> list[tuple[int, int, int]]:
+        """(first day, last day as ordinals, bitset) of each month that has documents."""
+        spans = []
+        for month, bits in self.facets.get("month", {}).items():
+            first = dt.date(int(month[:4]), int(month[5:7]), 1)
+            last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+            spans.append((first.toordinal(), last.toordinal(), bits))
+        return spans
 
     @classmethod
     def build(cls, reader: IndexReader, generation: int) -> DocValues:
@@ -67,7 +84,18 @@ class DocValues:
         live_docs = [d for d in range(size) if live >> d & 1]
         dated = sorted((d for d in live_docs if weeks[d]), key=lambda d: (-weeks[d], ids[d]))
         order = array.array("l", dated + sorted((d for d in live_docs if not weeks[d]), key=lambda d: ids[d]))
-        return cls(generation, ids, weeks, live, facets, order)
+        # every document has one text field (by its script), so one length each
+        lengths, totals = array.array("f", bytes(4 * size)), dict.fromkeys(TEXT_FIELDS, 0)
+        counts = dict.fromkeys(TEXT_FIELDS, 0)
+        for field in TEXT_FIELDS:
+            for d in range(size):
+                n = reader.doc_field_length(d, field, 0)
+                if n and live >> d & 1:
+                    lengths[d] = n
+                    totals[field] += n
+                    counts[field] += 1
+        averages = {f: totals[f] / counts[f] for f in TEXT_FIELDS if counts[f]}
+        return cls(generation, ids, weeks, live, facets, order, lengths, averages)
 
     def save(self, folder: Path) -> None:
         """Write atomically (temp file, fsync, rename): a reader never sees half a file."""
@@ -75,7 +103,16 @@ class DocValues:
         tmp = private_tmp(target)
         with tmp.open("wb") as fh:
             pickle.dump(
-                (self.generation, self.ids, self.weeks, self.live, self.facets, self.order),
+                (
+                    self.generation,
+                    self.ids,
+                    self.weeks,
+                    self.live,
+                    self.facets,
+                    self.order,
+                    self.lengths,
+                    self.average_lengths,
+                ),
                 fh,
                 protocol=pickle.HIGHEST_PROTOCOL,
             )
@@ -141,25 +178,27 @@ def docnums_of(mask: int) -> list[int]:
 
 
 class TermSets:
-    """Which documents hold each frequent word, saved beside the index and read on demand.
+    """Which documents hold each frequent word, and how often, saved beside the index.
 
-    Counting facets over all hits needs the full set of matching documents; Whoosh yields it
-    one document at a time in Python. For the words of most queries (those in many documents)
-    the set is written once, when the index is committed: dense ones as bitsets, sparse ones as
-    document-number arrays. A query then combines them with AND/OR/NOT on Python ints.
+    Counting facets over all hits needs the full set of matching documents, and ranking needs
+    every matching document's term frequencies; Whoosh yields both one posting at a time in
+    Python. For the words of most queries (those in many documents) they are written once, when
+    the index is committed: the document numbers and frequencies as arrays (and, for dense
+    words, the set as a bitset too). A query then combines sets with AND/OR/NOT on Python ints
+    and ranks with array arithmetic (``sitrep.search.ranking``).
     """
 
     MIN_DF = 64
 
     def __init__(self, folder: Path, generation: int) -> None:
         self.path = folder / f"termsets-{generation}.bin"
-        self._table: dict[tuple[str, str], tuple[int, int, bool]] | None = None
+        self._table: dict[tuple[str, str], tuple[int, int, int]] | None = None
         self._data: bytes | None = None
 
     @classmethod
     def build(cls, reader: IndexReader, generation: int, folder: Path, fields: tuple[str, ...]) -> TermSets:
         size = reader.doc_count_all()
-        table: dict[tuple[str, str], tuple[int, int, bool]] = {}
+        table: dict[tuple[str, str], tuple[int, int, int]] = {}
         target = folder / f"termsets-{generation}.bin"
         tmp = private_tmp(target)
         with tmp.open("wb") as fh:
@@ -169,19 +208,13 @@ class TermSets:
                 for term, info in reader.iter_field(field):
                     if info.doc_frequency() < cls.MIN_DF:
                         continue
-                    ids = reader.postings(field, term).all_ids()
-                    dense = info.doc_frequency() * 32 > size
-                    blob = (
-                        bits_of(ids, size).to_bytes((size >> 3) + 1, "little")
-                        if dense
-                        else array.array("I", ids).tobytes()
-                    )
-                    table[(field, term if isinstance(term, str) else term.decode("utf-8"))] = (
-                        fh.tell(),
-                        len(blob),
-                        dense,
-                    )
-                    fh.write(blob)
+                    ids, tfs = postings_of(reader, field, term)
+                    bitset = bits_of(ids, size).to_bytes((size >> 3) + 1, "little") if len(ids) * 32 > size else b""
+                    name = term if isinstance(term, str) else term.decode("utf-8")
+                    table[(field, name)] = (fh.tell(), len(ids), len(bitset))
+                    fh.write(ids.tobytes())
+                    fh.write(tfs.tobytes())
+                    fh.write(bitset)
             index = pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL)
             fh.write(index)
             fh.write(len(index).to_bytes(8, "little"))
@@ -199,7 +232,7 @@ class TermSets:
             with self.path.open("rb") as fh:
                 data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
         except (OSError, ValueError):
-            return  # missing or empty: every word falls back to Whoosh's own matching
+            return  # missing or empty: every word falls back to Whoosh's own postings
         length = int.from_bytes(data[-8:], "little") if len(data) >= 8 else -1
         if length < 0 or length > len(data) - 8:
             data.close()
@@ -223,10 +256,48 @@ class TermSets:
         found = self._table.get((field, term))
         if found is None:
             return None
-        offset, length, dense = found
-        blob = self._data[offset : offset + length]
-        if dense:
-            return int.from_bytes(blob, "little")
+        offset, count, bitset = found
+        if bitset:
+            start = offset + count * 6
+            return int.from_bytes(self._data[start : start + bitset], "little")
         ids = array.array("I")
-        ids.frombytes(blob)
+        ids.frombytes(self._data[offset : offset + count * 4])
         return bits_of(ids, size)
+
+    def postings(self, field: str, term: str) -> tuple[memoryview, memoryview] | None:
+        """Document numbers (uint32) and term frequencies (uint16) of a saved word, ascending by
+        document, as views of the file (no copy); None when the word is not saved."""
+        self._load()
+        assert self._table is not None and self._data is not None
+        found = self._table.get((field, term))
+        if found is None:
+            return None
+        offset, count, _ = found
+        view = memoryview(self._data)
+        return view[offset : offset + count * 4], view[offset + count * 4 : offset + count * 6]
+
+
+def postings_of(reader: IndexReader, field: str, term: str | bytes) -> tuple[array.array, array.array]:
+    """A word's document numbers and term frequencies across every segment, ascending.
+
+    Whoosh 2.7's on-disk matcher is read a block (up to 128 postings) at a time through its
+    block loaders: its per-posting interface costs several times more. Whoosh is pinned below
+    2.8, so these names do not move; any other matcher is read posting by posting.
+    """
+    ids, tfs = array.array("I"), array.array("H")
+    for leaf, offset in reader.leaf_readers():
+        if (field, term) not in leaf:
+            continue
+        matcher = leaf.postings(field, term)
+        if isinstance(matcher, W3LeafMatcher):
+            while matcher.is_active():
+                matcher._read_ids()
+                matcher._read_weights()
+                ids.extend(d + offset for d in matcher._ids)
+                tfs.extend(min(int(w), 65535) for w in matcher._weights)
+                matcher._next_block()
+        else:
+            for docnum, weight in matcher.items_as("weight"):
+                ids.append(docnum + offset)
+                tfs.append(min(int(weight), 65535))
+    return ids, tfs

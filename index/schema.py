@@ -19,7 +19,7 @@ from whoosh.lang import stemmer_for_language, stopwords_for_language
 
 from sitrep.record import Record
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5  # 4: verdicts not in the trends table indexed as "unknown"; 5: BM25 postings and lengths saved
 TEXT_FIELDS = ("text_en", "text_ru")
 # The title counts this many times the body's words. Repeating it in one field (rather than a
 # boosted field of its own) keeps every query word one posting list, so Whoosh can skip blocks
@@ -36,6 +36,7 @@ MAPPED = {
     "orgs": ("orgs",),
     "topic": ("topic",),
     "trend": ("trend",),
+    "trend_label": ("trend",),  # a label without a known verdict is trend "unknown"
     "lang": ("lang",),
     "author": ("author",),
     "week_start": ("week_start", "year", "month"),
@@ -49,11 +50,12 @@ NOT_INDEXED = {
     "date_source": "shown from the store",
     "stamp": "weaker than the week; shown from the store",
     "topic_label": "the slug is indexed",
-    "trend_label": "the value is indexed",
     "captions": "photo credits name agencies, not subjects",
     "country_counts": "ranking data kept in the store",
     "fetched_at": "crawl metadata",
     "content_hash": "crawl metadata",
+    "title_source": "provenance: which rule found the title",
+    "warnings": "parser notes for a person; shown from the store",
 }
 
 
@@ -83,8 +85,8 @@ def schema() -> Schema:
     russian = russian_analyzer()
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
-        text_en=TEXT(analyzer=english, spelling=True),
-        text_ru=TEXT(analyzer=russian, spelling=True),
+        text_en=TEXT(analyzer=english),
+        text_ru=TEXT(analyzer=russian),
         countries=KEYWORD(commas=True, lowercase=True, scorable=False),
         orgs=KEYWORD(commas=True, lowercase=True, scorable=False),
         topic=ID(),
@@ -112,9 +114,10 @@ def document(record: Record) -> dict[str, Any]:
         doc["countries"] = ",".join(c.lower() for c in record.countries)
     if record.orgs:
         doc["orgs"] = ",".join(o.lower() for o in record.orgs)
-    for name in ("topic", "trend"):
-        if getattr(record, name):
-            doc[name] = getattr(record, name)
+    if record.topic:
+        doc["topic"] = record.topic
+    if record.trend or record.trend_label:
+        doc["trend"] = record.trend or "unknown"  # the label is shown from the store
     if record.author:
         doc["author"] = record.author.lower()
     if record.week_start:

@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS records (
 CREATE INDEX IF NOT EXISTS records_seq ON records(seq);
 CREATE TABLE IF NOT EXISTS history (
   id TEXT NOT NULL, version INTEGER NOT NULL, content_hash TEXT NOT NULL, json TEXT NOT NULL,
-  changed_at TEXT NOT NULL, run_id INTEGER, PRIMARY KEY (id, version));
+  changed_at TEXT NOT NULL, run_id INTEGER, cause TEXT, PRIMARY KEY (id, version));
 CREATE TABLE IF NOT EXISTS captures (
   url TEXT NOT NULL, fetched_at TEXT NOT NULL, status INTEGER, warc TEXT NOT NULL, offset INTEGER NOT NULL,
   length INTEGER NOT NULL, kind TEXT, run_id INTEGER);
@@ -69,16 +69,21 @@ class RecordStore:
 
     FILE = "records.sqlite3"
 
-    def __init__(self, data_dir: str | Path, create: bool = True, assemble: Assembler | None = None) -> None:
+    def __init__(
+        self, data_dir: str | Path, create: bool = True, assemble: Assembler | None = None, shared: bool = False
+    ) -> None:
+        """``shared``: one connection any thread may use; the caller serialises the calls."""
         self.path = Path(data_dir) / self.FILE
         if not create and not self.path.exists():
             raise StoreMissing(f"no record store at {self.path}")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._assemble = assemble
-        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=not shared)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.executescript(SCHEMA)
+        if "cause" not in {row[1] for row in self.db.execute("PRAGMA table_info(history)")}:
+            self.db.execute("ALTER TABLE history ADD COLUMN cause TEXT")  # a store from before versions had causes
 
     def close(self) -> None:
         self.flush()
@@ -172,10 +177,15 @@ class RecordStore:
         }
 
     def add_page(self, page: Record, run_id: int | None = None) -> tuple[str, str]:
-        """Store one page's parse and reassemble its record: (record id, new|changed|unchanged|duplicate)."""
+        """Store one page's parse and reassemble its record: (record id, new|changed|unchanged|duplicate).
+
+        Only a page fetched before whose parse now differs is a change on the site, the one
+        thing that writes a history version; a page not seen before completes its record in
+        place (the other host's copy, the rest of a text a killed crawl left half-assembled).
+        """
         url = page.urls[0]
         with self.transaction():
-            row = self.db.execute("SELECT record_id FROM pages WHERE url = ?", (url,)).fetchone()
+            row = self.db.execute("SELECT record_id, json FROM pages WHERE url = ?", (url,)).fetchone()
             record_id = page.id
             if row and row[0] != page.id:
                 record_id = row[0]  # the text at a known URL changed: a new version of that record
@@ -191,7 +201,8 @@ class RecordStore:
                 "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)", (url, record_id, page.to_json(), page.fetched_at)
             )
             only = [page] if not row else None  # a text seen for the first time: its one page is all there is
-            outcome = self._reassemble(record_id, run_id, only)
+            revised = bool(row) and _content(row[1]) != _content(page.to_json())
+            outcome = self._reassemble(record_id, run_id, only, cause="crawl" if revised else None)
             return record_id, "duplicate" if outcome == "completed" else outcome
 
     def add_hints(self, weeks: Iterable[tuple[str, str, str, str]], run_id: int | None = None) -> list[str]:
@@ -216,8 +227,15 @@ class RecordStore:
                 out[url] = (row[0], row[1])
         return out
 
-    def _reassemble(self, record_id: str, run_id: int | None, pages: list[Record] | None = None) -> str:
-        """Assemble the record from all its pages (read back unless given) and write it if it changed."""
+    def _reassemble(
+        self, record_id: str, run_id: int | None, pages: list[Record] | None = None, cause: str | None = None
+    ) -> str:
+        """Assemble the record from all its pages (read back unless given) and write it if it changed.
+
+        With a ``cause`` (a page's text changed on the site: "crawl"; the parser's output
+        changed: "reparse") a changed record becomes a new history version marked with it;
+        without one it is still being assembled and is completed in place ("completed").
+        """
         pages = pages or [
             Record.from_json(r[0]) for r in self.db.execute("SELECT json FROM pages WHERE record_id = ?", (record_id,))
         ]
@@ -235,8 +253,8 @@ class RecordStore:
                 (record_id, text, record.content_hash, stamp, seq),
             )
             self.db.execute(
-                "INSERT INTO history VALUES (?, 1, ?, ?, ?, ?)",
-                (record_id, record.content_hash, text, stamp, run_id),
+                "INSERT INTO history VALUES (?, 1, ?, ?, ?, ?, ?)",
+                (record_id, record.content_hash, text, stamp, run_id, cause or "crawl"),
             )
             return "new"
         if old[0] == record.content_hash:
@@ -244,9 +262,8 @@ class RecordStore:
             if urls_changed:  # same text, one more URL: keep the version, refresh the aliases
                 self.db.execute("UPDATE records SET json = ?, seq = ? WHERE id = ?", (text, seq, record_id))
             return "unchanged"
-        row = self.db.execute("SELECT run_id FROM history WHERE id = ? AND version = ?", (record_id, old[1])).fetchone()
-        if run_id is not None and row and row[0] == run_id:
-            # more pages of a text first seen in this very run: one version, completed as pages arrive
+        if cause is None:
+            # more pages or listing weeks of a text still being assembled: one version, completed in place
             self.db.execute(
                 "UPDATE records SET json = ?, content_hash = ?, updated_at = ?, seq = ? WHERE id = ?",
                 (text, record.content_hash, stamp, seq, record_id),
@@ -262,8 +279,8 @@ class RecordStore:
             (text, record.content_hash, version, stamp, seq, record_id),
         )
         self.db.execute(
-            "INSERT INTO history VALUES (?, ?, ?, ?, ?, ?)",
-            (record_id, version, record.content_hash, text, stamp, run_id),
+            "INSERT INTO history VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (record_id, version, record.content_hash, text, stamp, run_id, cause),
         )
         return "changed"
 
@@ -308,9 +325,18 @@ class RecordStore:
 
     def history(self, record_id: str) -> list[dict[str, Any]]:
         rows = self.db.execute(
-            "SELECT version, content_hash, changed_at, run_id FROM history WHERE id = ? ORDER BY version", (record_id,)
+            "SELECT version, content_hash, changed_at, run_id, cause FROM history WHERE id = ? ORDER BY version",
+            (record_id,),
         )
-        return [{"version": v, "content_hash": h, "changed_at": c, "run_id": r} for v, h, c, r in rows]
+        return [
+            {"version": v, "content_hash": h, "changed_at": c, "run_id": r, "cause": why or "crawl"}
+            for v, h, c, r, why in rows
+        ]
+
+    def version(self, record_id: str, version: int) -> Record | None:
+        """The record as it was at ``version`` (1 is the first text seen)."""
+        row = self.db.execute("SELECT json FROM history WHERE id = ? AND version = ?", (record_id, version)).fetchone()
+        return Record.from_json(row[0]) if row else None
 
     # --- captures, runs, ledger ------------------------------------------------------------
 
@@ -361,6 +387,13 @@ class RecordStore:
             "SELECT url, outcome, reason FROM ledger WHERE run_id = ? ORDER BY url", (run_id,)
         ).fetchall()
 
+    def mark_sample(self) -> None:
+        """Mark this store as holding the generated sample archive (``sitrep demo``), never real data."""
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('sample', '1')")
+
+    def is_sample(self) -> bool:
+        return self.db.execute("SELECT 1 FROM meta WHERE key = 'sample'").fetchone() is not None
+
     def mark_walked(self, listings: Iterable[str], run_id: int) -> None:
         with self.transaction():
             self.db.executemany("INSERT OR REPLACE INTO walked VALUES (?, ?)", [(u, run_id) for u in listings])
@@ -373,6 +406,8 @@ class RecordStore:
     ) -> dict[str, Any]:
         """Rebuild pages, hints and records from a fresh parse (``sitrep reparse``), in one transaction.
 
+        A record gets a new version (marked "reparse") only when the parser's output for its
+        pages or listing weeks differs from what was stored; otherwise it is left as it is.
         Returns what changed: ids added, removed, and changed with the fields that differ.
         """
         before = {r.id: r for r in self.records()}
@@ -392,7 +427,7 @@ class RecordStore:
             removed = set(before) - ids
             for rid in removed:
                 self.db.execute("DELETE FROM records WHERE id = ?", (rid,))
-            outcomes = {rid: self._reassemble(rid, run_id) for rid in sorted(ids)}
+            outcomes = {rid: self._reassemble(rid, run_id, cause="reparse") for rid in sorted(ids)}
         after = {r.id: r for r in self.records()}
         changed = {}
         for rid, outcome in outcomes.items():
@@ -404,6 +439,13 @@ class RecordStore:
             "removed": sorted(removed),
             "changed": changed,
         }
+
+
+def _content(page_json: str) -> dict[str, Any]:
+    """A page's parse without the moment it was fetched: what the site said, for comparing."""
+    data = json.loads(page_json)
+    data.pop("fetched_at", None)
+    return data
 
 
 def _with_id(page: Record, record_id: str) -> Record:

@@ -14,8 +14,11 @@ import fcntl
 import gc
 import json
 import os
+import pickle
+import re
 import secrets
 import shutil
+import struct
 import time
 import traceback
 import warnings
@@ -32,6 +35,7 @@ from sitrep.index.docvalues import FILE as FILE_OF_DOCVALUES
 from sitrep.index.docvalues import DocValues, TermSets, private_tmp
 from sitrep.index.schema import SCHEMA_VERSION, TEXT_FIELDS, document, schema
 from sitrep.index.store import RecordStore
+from sitrep.index.words import WordCounts
 
 LINK = "index"  # <data>/index -> index-<n>, swapped atomically by a rebuild
 META = "sitrep-index.json"
@@ -101,15 +105,19 @@ def _feed(folder: Path, store: RecordStore, since: int, settings: Settings, one_
     """
     ix = _storage(folder).open_index()
     fresh = ix.doc_count_all() == 0  # nothing to replace: add without looking up old copies
+    words = WordCounts() if fresh else WordCounts.latest(folder)
     newest, count, writer = since, 0, None
     try:
         for batch, upto in store.changed_since(since, chunk=BATCH):
             newest = upto
             if writer is None:
-                writer = _writer(ix, folder, settings)
+                # a rebuild, which nobody reads until it is swapped in, indexes in several
+                # processes; an incremental update, run inside a crawl, stays in this one
+                writer = _writer(ix, folder, settings, settings.index.processes if one_commit else 1)
             add = writer.add_document if fresh else writer.update_document
             for record in batch:
                 add(**document(record))
+            words.add(batch)
             count += len(batch)
             if not one_commit:
                 writer.commit()
@@ -125,13 +133,21 @@ def _feed(folder: Path, store: RecordStore, since: int, settings: Settings, one_
         with ix.searcher() as searcher:
             DocValues.build(searcher.reader(), ix.latest_generation()).save(folder)
             TermSets.build(searcher.reader(), ix.latest_generation(), folder, TEXT_FIELDS)
+        words.save(folder, ix.latest_generation())
     _write_meta(folder, {"schema_version": SCHEMA_VERSION, "seq": newest})
     ix.close()
     return count
 
 
-def _writer(ix: whoosh_index.Index, folder: Path, settings: Settings):  # type: ignore[no-untyped-def]
+def _writer(ix: whoosh_index.Index, folder: Path, settings: Settings, processes: int = 1):  # type: ignore[no-untyped-def]
     try:
+        if processes > 1:  # each process writes a segment of its own; they are kept, not merged
+            return ix.writer(
+                timeout=settings.index.lock_timeout,
+                limitmb=settings.index.memory_mb,
+                procs=processes,
+                multisegment=True,
+            )
         return ix.writer(timeout=settings.index.lock_timeout, limitmb=settings.index.memory_mb)
     except LockError:
         raise IndexLocked(f"the index at {folder} stayed locked for {settings.index.lock_timeout:g} s") from None
@@ -194,21 +210,62 @@ def _rebuild_lock(data_dir: Path, timeout: float) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def open_index(data_dir: Path) -> whoosh_index.Index:
-    """The live index for reading, or one clear error saying what to run."""
+# What reading a damaged index raises: each kind is provoked by tests/test_index_reliability.py
+# (a TOC deleted, truncated or garbage; a segment deleted, truncated, emptied or garbage; the
+# folder gone or a file). Anything else is a bug and is not dressed up as damage.
+DAMAGE = (
+    OSError,
+    EOFError,
+    struct.error,
+    pickle.UnpicklingError,
+    whoosh_index.EmptyIndexError,
+    whoosh_index.IndexError,
+)
+
+
+def live_folder(data_dir: Path) -> Path:
+    """The folder the index link points at now."""
     link = index_dir(data_dir)
     if not link.exists():
         raise IndexMissing(f"no index in {data_dir}")
-    folder = link.resolve()
+    return link.resolve()
+
+
+def open_folder(folder: Path) -> whoosh_index.Index:
+    """One index generation for reading, or IndexDamaged."""
     check_version(folder)
     with warnings.catch_warnings():  # on a damaged TOC Whoosh leaves its open file to the collector
         warnings.simplefilter("ignore", ResourceWarning)
         try:
             return _storage(folder).open_index()
-        except Exception as exc:  # Whoosh raises many kinds on a damaged index; all mean the same to a user
+        except DAMAGE as exc:
             error = f"the index at {folder} cannot be opened ({type(exc).__name__})"
             quiet_collect(exc)
     raise IndexDamaged(error)
+
+
+def open_index(data_dir: Path) -> whoosh_index.Index:
+    """The live index for reading, or one clear error saying what to run."""
+    return open_folder(live_folder(data_dir))
+
+
+def generation_of(data_dir: Path) -> str:
+    """Which index is live now: its folder and Whoosh generation, without opening it.
+
+    Changes with every commit (``sitrep index``, a crawl) and every rebuild (a new folder), so a
+    long-running reader such as ``sitrep serve`` can notice a newer index and use it as an ETag.
+    Whoosh names each generation's table of contents ``_MAIN_<generation>.toc``.
+    """
+    folder = index_dir(data_dir).resolve()
+    try:
+        names = os.listdir(folder)
+    except FileNotFoundError:
+        raise IndexMissing(f"no index in {data_dir}") from None
+    found = [int(m.group(1)) for n in names if (m := _TOC.fullmatch(n))]
+    return f"{folder.name}.{max(found, default=-1)}"
+
+
+_TOC = re.compile(r"_MAIN_(\d+)\.toc")
 
 
 def quiet_collect(exc: BaseException) -> None:

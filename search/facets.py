@@ -7,7 +7,8 @@ import itertools
 from collections.abc import Iterable
 
 from sitrep.index.docvalues import DocValues, bits_of, docnums_of
-from sitrep.search.query import Filters
+from sitrep.search.filters import Filters
+from sitrep.search.vocabulary import NONE
 
 # the API's facet names -> the index's facet fields
 FACET_FIELD = {
@@ -20,12 +21,28 @@ FACET_FIELD = {
     "year": "year",
     "month": "month",
 }
+_LOWER = ("countries", "orgs", "author")
+
+
+def union(masks: Iterable[int]) -> int:
+    out = 0
+    for m in masks:
+        out |= m
+    return out
+
+
+def without(dv: DocValues, field: str) -> int:
+    """The live documents with no value in ``field`` (no topic, no verdict, no week…)."""
+    return dv.live & ~union(dv.facets.get(field, {}).values())
 
 
 def _any(dv: DocValues, field: str, values: Iterable[str]) -> int:
     mask = 0
     for value in values:
-        mask |= dv.facets[field].get(value.lower() if field in ("countries", "orgs", "author") else value, 0)
+        if value == NONE:
+            mask |= without(dv, field)
+        else:
+            mask |= dv.facets[field].get(value.lower() if field in _LOWER else value, 0)
     return mask
 
 
@@ -49,40 +66,42 @@ def filter_mask(dv: DocValues, f: Filters) -> int:
             mask &= _any(dv, field, values)
     if f.since or f.until:
         mask &= date_mask(dv, f.since, f.until)
+    if f.undated:
+        mask &= without(dv, "month")
     return mask
 
 
 def date_mask(dv: DocValues, since: dt.date | None, until: dt.date | None) -> int:
-    """Documents whose week starts within [since, until]; undated documents never match.
+    """Documents whose week starts within [since, until] (open where None); undated never match.
 
     Whole months come from the month bitsets; only the days of a month cut by the range are
     checked one document at a time.
     """
-    low = since if since and since != dt.date.min else dt.date(1, 1, 1)
-    high = until if until and until != dt.date.max else dt.date(9999, 12, 31)
+    lo = (since or dt.date.min).toordinal()
+    hi = (until or dt.date.max).toordinal()
     mask = 0
-    for month, bits in dv.facets.get("month", {}).items():
-        first = dt.date(int(month[:4]), int(month[5:7]), 1)
-        last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-        if first >= low and last <= high:
+    for first, last, bits in dv.month_spans:
+        if first >= lo and last <= hi:
             mask |= bits
-        elif first <= high and last >= low:  # a month the range cuts: check its documents
-            lo, hi = low.toordinal(), high.toordinal()
+        elif first <= hi and last >= lo:  # a month the range cuts: check its documents
             mask |= bits_of((d for d in docnums_of(bits) if lo <= dv.weeks[d] <= hi), len(dv.weeks))
     return mask
 
 
 def counts(dv: DocValues, hits: int, names: Iterable[str]) -> dict[str, list[tuple[str, int]]]:
-    """For each facet, (value, count) over all hits, most first, then by value."""
+    """For each facet, (value, count) over all hits: most first (years and months newest first),
+    then ``none`` for the hits without a value, so the counts of a one-value field add up."""
     out: dict[str, list[tuple[str, int]]] = {}
     for name in names:
         field = FACET_FIELD[name]
         pairs = [(value, (mask & hits).bit_count()) for value, mask in dv.facets.get(field, {}).items()]
         pairs = [(v.upper() if field in ("countries", "orgs") else v, n) for v, n in pairs if n]
-        pairs.sort(key=lambda vn: (-vn[1], vn[0]) if field not in ("year", "month") else (vn[0],), reverse=False)
         if field in ("year", "month"):
             pairs.sort(key=lambda vn: vn[0], reverse=True)
-        out[name] = pairs
+        else:
+            pairs.sort(key=lambda vn: (-vn[1], vn[0]))
+        missing = (without(dv, field) & hits).bit_count()
+        out[name] = pairs + ([(NONE, missing)] if missing else [])
     return out
 
 
@@ -99,6 +118,8 @@ def by_week(dv: DocValues, hits: int, newest_first: bool, needed: int) -> list[i
 
 
 def _take(order: Iterable[int], flags: bytes, needed: int) -> Iterable[int]:
+    if needed <= 0:
+        return
     taken = 0
     for d in order:
         if flags[d >> 3] >> (d & 7) & 1:

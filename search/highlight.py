@@ -11,8 +11,10 @@ import dataclasses
 import functools
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from whoosh.analysis import Analyzer, StemFilter
+if TYPE_CHECKING:
+    from whoosh.analysis import Analyzer
 
 _WORD = re.compile(r"\w+(?:\.?\w+)*")  # the tokens of Whoosh's RegexTokenizer
 
@@ -35,15 +37,29 @@ class Snippet:
 
 def stemmer_of(analyzer: Analyzer) -> Callable[[str], str]:
     """The analyzer's stemming function, cached per word."""
+    from whoosh.analysis import StemFilter  # here, so output formatting never loads Whoosh
+
     stem = next((f.stemfn for f in getattr(analyzer, "items", []) if isinstance(f, StemFilter)), lambda w: w)
     return functools.lru_cache(maxsize=200_000)(stem)
+
+
+@functools.lru_cache(maxsize=256)
+def _candidates(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """Tokens that may stem to one of ``terms``: those starting with a term's first two letters.
+
+    Stemmers change a word's end, never its first two letters (Porter turns a final "y" into
+    "i" at the third letter at the earliest: "say" → "sai"), so only these need stemming;
+    stemming every word of every hit's text cost more than ranking them.
+    """
+    heads = sorted({re.escape(term[:2]) for term in terms}, key=len, reverse=True)
+    return re.compile(rf"(?<!\w)(?<!\w\.)(?i:{'|'.join(heads)})\w*(?:\.?\w+)*")
 
 
 def snippet(text: str, terms: set[str], stem: Callable[[str], str], width: int) -> Snippet | None:
     """The window of about ``width`` characters with the most query terms, or None without any."""
     if not terms or not text:
         return None
-    spans = [m.span() for m in _WORD.finditer(text) if stem(m.group(0).lower()) in terms]
+    spans = [m.span() for m in _candidates(tuple(sorted(terms))).finditer(text) if stem(m.group(0).lower()) in terms]
     if not spans:
         return None
     best, best_count = spans[0][0], 0

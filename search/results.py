@@ -103,6 +103,11 @@ class Stats:
     last_week: str | None
     facets: dict[str, tuple[FacetCount, ...]]
     last_crawl: dict[str, Any] | None
+    unknown_verdicts: tuple[FacetCount, ...] = ()  # printed labels not in the trends table, with counts
+
+    def missing(self, facet: str) -> int:
+        """How many records have no value for ``facet`` (its ``none`` count)."""
+        return next((f.count for f in self.facets.get(facet, ()) if f.value == "none"), 0)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -113,7 +118,13 @@ class Stats:
             "last_week": self.last_week,
             "facets": facets_json(self.facets),
             "last_crawl": self.last_crawl,
+            "unknown_verdicts": [{"value": f.value, "count": f.count} for f in self.unknown_verdicts],
         }
+
+
+def envelope(**fields: Any) -> dict[str, Any]:
+    """The versioned success envelope around any other answer (a record, crawl runs, trends)."""
+    return {"ok": True, "version": JSON_VERSION, **fields}
 
 
 def error_dict(message: str, status: int) -> dict[str, Any]:

@@ -22,13 +22,14 @@ __version__ = "0.2.0.dev0"
 _API = {
     "Archive": "sitrep.search.api",
     "FacetCount": "sitrep.search.results",
-    "Filters": "sitrep.search.query",
+    "Filters": "sitrep.search.filters",
     "Hit": "sitrep.search.results",
     "Results": "sitrep.search.results",
     "Snippet": "sitrep.search.highlight",
     "Stats": "sitrep.search.results",
     "Timeline": "sitrep.search.results",
     "Record": "sitrep.record",
+    "ArgumentError": "sitrep.errors",
     "ConfigError": "sitrep.errors",
     "IndexDamaged": "sitrep.errors",
     "IndexLocked": "sitrep.errors",
@@ -41,6 +42,7 @@ _API = {
 
 __all__ = [  # kept equal to _API's keys by a test
     "Archive",
+    "ArgumentError",
     "ConfigError",
     "FacetCount",
     "Filters",
@@ -62,6 +64,7 @@ __all__ = [  # kept equal to _API's keys by a test
 
 if TYPE_CHECKING:
     from sitrep.errors import (
+        ArgumentError,
         ConfigError,
         IndexDamaged,
         IndexLocked,
@@ -73,8 +76,8 @@ if TYPE_CHECKING:
     )
     from sitrep.record import Record
     from sitrep.search.api import Archive
+    from sitrep.search.filters import Filters
     from sitrep.search.highlight import Snippet
-    from sitrep.search.query import Filters
     from sitrep.search.results import FacetCount, Hit, Results, Stats, Timeline
 
 

@@ -9,6 +9,8 @@ variables < command-line flags. Anything unknown, mistyped or impossible stops w
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
+import math
 import os
 import tomllib
 import typing
@@ -16,6 +18,7 @@ from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sitrep.errors import ConfigError
 
@@ -56,6 +59,9 @@ class Crawl:
     time_limit: float = setting(3600.0, "seconds after which a crawl closes itself")
     max_failed_ratio: float = setting(0.10, "exit non-zero when more than this share of requests failed")
     max_parse_failed_ratio: float = setting(0.25, "exit non-zero when more article pages than this fail to parse")
+    max_headerless_ratio: float = setting(
+        0.25, "exit non-zero when more parsed article pages than this show neither week, verdict nor status line"
+    )
     log_level: str = setting("WARNING", "Scrapy's log level; INFO adds one line per URL with its outcome")
     resolve: dict[str, str] = setting(
         {}, "host -> IP address, like curl --resolve (used to serve the sample on 127.0.0.1)"
@@ -65,7 +71,8 @@ class Crawl:
 @dataclasses.dataclass(frozen=True)
 class Index:
     lock_timeout: float = setting(10.0, "seconds a writer waits for the index lock before giving up")
-    memory_mb: int = setting(128, "memory for Whoosh's writer pool")
+    memory_mb: int = setting(128, "memory for Whoosh's writer pool (each process's)")
+    processes: int = setting(2, "processes a full rebuild indexes with (one segment each)")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -139,6 +146,12 @@ class Site:
                         f"{key}.labels.{lang}.trends",
                         f"expected improved/worsened/unchanged, found {trend!r} for {label!r}",
                     )
+        for url in self.start_urls:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or (parts.hostname or "").lower() not in self.hosts:
+                raise ConfigError(
+                    source, f"{key}.start_urls", f"expected http(s) URLs on the hosts {list(self.hosts)}, found {url!r}"
+                )
         for old, slug in self.old_sections.items():
             if slug not in self.topics:
                 raise ConfigError(source, f"{key}.old_sections.{old}", f"expected a slug from topics, found {slug!r}")
@@ -191,13 +204,31 @@ RANGES = {  # key: (lowest allowed, why)
     "crawl.time_limit": 1.0,
     "crawl.max_failed_ratio": 0.0,
     "crawl.max_parse_failed_ratio": 0.0,
+    "crawl.max_headerless_ratio": 0.0,
     "index.lock_timeout": 0.0,
     "index.memory_mb": 8,
+    "index.processes": 1,
     "search.per_page": 1,
     "search.facet_top": 1,
     "search.snippet_chars": 20,
 }
-RATIOS = ("crawl.max_failed_ratio", "crawl.max_parse_failed_ratio")
+RATIOS = ("crawl.max_failed_ratio", "crawl.max_parse_failed_ratio", "crawl.max_headerless_ratio")
+UPPER = {  # key: highest allowed; past these a value is a typo, not a wish (a day's delay, 1e27 requests)
+    "crawl.download_delay": 3600.0,
+    "crawl.concurrent_per_domain": 64,
+    "crawl.timeout": 3600.0,
+    "crawl.max_size_mb": 4096.0,
+    "crawl.retries": 20,
+    "crawl.max_retry_after": 86400.0,
+    "crawl.memory_limit_mb": 1_048_576,
+    "crawl.memory_check_seconds": 3600.0,
+    "crawl.time_limit": 7 * 86400.0,
+    "index.lock_timeout": 86400.0,
+    "index.memory_mb": 1_048_576,
+    "index.processes": 64,
+    "search.facet_top": 1000,
+    "search.snippet_chars": 100_000,
+}
 FACETS = ("countries", "orgs", "topic", "trend", "lang", "author", "year", "month")
 
 
@@ -232,6 +263,8 @@ def _convert(tp: Any, value: Any, source: str, key: str) -> Any:
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise wrong
+        if not math.isfinite(value):  # TOML (and so the environment) accepts nan and inf
+            raise ConfigError(source, key, f"expected a finite number, found {value!r}")
         return float(value)
     if tp is str:
         if not isinstance(value, str):
@@ -344,6 +377,14 @@ def _check_ranges(settings: Settings, source: str, origin: Mapping[str, str]) ->
             raise ConfigError(where, dotted, f"expected a value >= {low}, found {value!r}")
         if dotted in RATIOS and value > 1:
             raise ConfigError(where, dotted, f"expected a share from 0 to 1, found {value!r}")
+        if dotted == "search.per_page" and value > 1000:
+            raise ConfigError(where, dotted, f"expected 1 to 1000 hits per page, found {value!r}")
+    for dotted, high in UPPER.items():
+        section, key = dotted.split(".")
+        value = getattr(getattr(settings, section), key)
+        if value > high:
+            raise ConfigError(origin.get(dotted, "defaults"), dotted, f"expected a value <= {high}, found {value!r}")
+    _check_crawl_text(settings.crawl, source, origin)
     if settings.crawl.log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         where = origin.get("crawl.log_level", source)
         raise ConfigError(
@@ -362,6 +403,38 @@ def _check_ranges(settings: Settings, source: str, origin: Mapping[str, str]) ->
             "crawl.site",
             f"unknown site {settings.crawl.site!r} (profiles: {', '.join(sorted(settings.sites))})",
         )
+
+
+def _check_crawl_text(crawl: Crawl, source: str, origin: Mapping[str, str]) -> None:
+    """The crawl's strings that reach the wire: the contact URL, the User-Agent, the resolve map."""
+    if not _is_web_url(crawl.contact_url):
+        raise ConfigError(
+            origin.get("crawl.contact_url", source),
+            "crawl.contact_url",
+            f"expected an http(s) URL where the site's admins can reach you, found {crawl.contact_url!r}",
+        )
+    try:
+        crawl.user_agent.format(version="0", contact_url=crawl.contact_url)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ConfigError(
+            origin.get("crawl.user_agent", source),
+            "crawl.user_agent",
+            f"expected text with only the placeholders {{version}} and {{contact_url}}, found {crawl.user_agent!r} ({exc!r})",
+        ) from None
+    for host, address in crawl.resolve.items():
+        try:
+            ipaddress.ip_address(address)
+        except ValueError:
+            raise ConfigError(
+                origin.get("crawl.resolve", source),
+                f"crawl.resolve.{host}",
+                f"expected an IP address, found {address!r}",
+            ) from None
+
+
+def _is_web_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def load(

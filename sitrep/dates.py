@@ -158,6 +158,15 @@ def find_stamp(text: str) -> dt.datetime | None:
     return None
 
 
+def week_label(start: str | None, end: str | None) -> str:
+    """``May 2 – 8, 2016`` style label of a record's week (``week unknown`` without one);
+    the terminal and the web pages both show weeks this way."""
+    if not start or not end:
+        return "week unknown"
+    a, b = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    return f"{EN_MONTHS[a.month - 1].capitalize()} {a.day} – {EN_MONTHS[b.month - 1].capitalize()} {b.day}, {a.year}"
+
+
 def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
     """The Monday-to-Sunday week that contains ``day``."""
     start = day - dt.timedelta(days=day.weekday())

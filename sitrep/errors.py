@@ -22,6 +22,8 @@ class ExitStatus(enum.IntEnum):
     NOT_FOUND = 7
     PARSE = 8
     CRAWL_FAILED = 9
+    DISK_FULL = 10
+    TIME_LIMIT = 11
     INTERRUPTED = 130
 
 
@@ -104,6 +106,17 @@ class QueryError(SitrepError):
         super().__init__(f"bad query {text!r}: {reason}")
 
 
+class ArgumentError(SitrepError):
+    """A Python caller passed an argument the API cannot take (a wrong type, an unknown facet, a
+    page out of range, a closed archive): the one kind for bad arguments, exit 2 like a bad flag."""
+
+    status = ExitStatus.USAGE
+
+    def __init__(self, name: str, reason: str) -> None:
+        self.name, self.reason = name, reason
+        super().__init__(f"bad argument {name}: {reason}")
+
+
 class RecordNotFound(SitrepError):
     status = ExitStatus.NOT_FOUND
     hint = "ids are printed by `sitrep search`; check for a typo"
@@ -111,3 +124,16 @@ class RecordNotFound(SitrepError):
 
 class CrawlFailed(SitrepError):
     status = ExitStatus.CRAWL_FAILED
+
+
+class CrawlOffline(CrawlFailed):
+    """The site's host names do not resolve: no network (or no DNS), found before crawling."""
+
+    hint = "is the network up? For a local copy of the site, set crawl.resolve"
+
+
+class DiskFull(SitrepError):
+    """A write failed for want of space; the crawl stopped there, and what it stored before is whole."""
+
+    status = ExitStatus.DISK_FULL
+    hint = "free some space and run the crawl again; it fetches what is missing"

@@ -33,6 +33,7 @@ class Record:
     lang: str
     layout: str
     title: str
+    title_source: str = ""  # h1 | og:title | title | heading: which rule found the title
     lead: str = ""
     body: tuple[str, ...] = ()
     week_start: str | None = None
@@ -48,6 +49,7 @@ class Record:
     countries: tuple[str, ...] = ()
     country_counts: tuple[tuple[str, int], ...] = ()
     orgs: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # a field found twice with different values: kept once, noted here
     fetched_at: str | None = None
     content_hash: str = ""
 
@@ -93,7 +95,7 @@ def field_names() -> tuple[str, ...]:
 
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(Record))
-_TUPLES = ("urls", "body", "captions", "countries", "orgs")
+_TUPLES = ("urls", "body", "captions", "countries", "orgs", "warnings")
 
 
 _SPACE = re.compile(r"\s+")

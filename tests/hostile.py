@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import random
 import socket
@@ -53,6 +54,13 @@ EXPECTED = {
 GOOD_TITLES = {"Good page", "Flaky page", "Retry page 503", "Retry page 429", "Страница в windows-1251", "Moved page"}
 
 
+@functools.cache
+def gzip_bomb() -> bytes:
+    """60 MiB of zeros in ~60 KB, compressed once: compressing per request took the server past
+    the crawl's 1.5 s timeout on a loaded machine, and the page failed instead of being dropped."""
+    return gzip.compress(b"<html>" + b"0" * (60 * 1024 * 1024))
+
+
 class HostileServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -60,10 +68,8 @@ class HostileServer(ThreadingHTTPServer):
     def __init__(self) -> None:
         self.hits: dict[str, int] = {}
         self.arrivals: dict[str, list[float]] = {}  # monotonic arrival times per path, at the server
-        # compressed once, before any request: compressing 60 MB per request on a loaded machine
-        # took longer than the crawl's download timeout, so the page failed instead of being dropped
-        self.bomb = gzip.compress(b"<html>" + b"0" * (60 * 1024 * 1024))
         self.lock = threading.Lock()
+        gzip_bomb()  # compressed before the crawl starts, not while it waits
         super().__init__(("127.0.0.1", 0), Handler)
 
     @property
@@ -192,7 +198,7 @@ class Handler(BaseHTTPRequestHandler):
         if name == "huge":
             return self.send(200, article("Huge", text="x " * 1_000_000).encode())
         if name == "gzip-bomb":
-            return self.send(200, self.server.bomb, headers={"Content-Encoding": "gzip"})
+            return self.send(200, gzip_bomb(), headers={"Content-Encoding": "gzip"})
         if name == "binary":
             return self.send(200, random.Random(1).randbytes(5000))
         if name == "empty":

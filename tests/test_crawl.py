@@ -69,25 +69,37 @@ def test_every_response_is_in_a_standard_warc(crawled: Settings) -> None:
     responses = 0
     for path in files:
         with path.open("rb") as fh:
-            for record in ArchiveIterator(fh):
-                assert record.rec_type == "response"
-                assert record.rec_headers.get_header("WARC-Target-URI").startswith("http")
-                responses += 1
+            records = list(ArchiveIterator(fh))
+        assert records[0].rec_type == "warcinfo", "each file opens with a warcinfo record"
+        ids = {r.rec_headers.get_header("WARC-Record-ID"): r for r in records if r.rec_type == "response"}
+        for record in records[1:]:
+            assert record.rec_type in ("response", "request")
+            assert record.rec_headers.get_header("WARC-Target-URI").startswith("http")
+            if record.rec_type == "request":
+                pair = ids[record.rec_headers.get_header("WARC-Concurrent-To")]
+                assert pair.rec_headers.get_header("WARC-Target-URI") == record.rec_headers.get_header(
+                    "WARC-Target-URI"
+                )
+        responses += len(ids)
+        assert len(ids) == sum(r.rec_type == "request" for r in records), "one request record per response"
     assert responses >= len(captures) > 500
-    from sitrep.crawler.archive import read_capture
+    from sitrep.index.warc import read_capture
 
     with RecordStore(crawled.data_dir, create=False) as store:
         record = next(iter(records_of(crawled).values()))
         found = store.captures_of(record.urls[0])  # the lookup from a URL to its captures
     assert found
     _, status, warc, offset, _ = found[-1]
-    url, got_status, body = read_capture(crawled.data_dir / "warc", warc, offset)
+    capture = read_capture(crawled.data_dir / "warc", warc, offset)
     assert (
-        (got_status, status) == (200, 200)
-        and record.title.encode() in body
-        and url.endswith(record.urls[0].split("/", 3)[3])
+        (capture.status, status) == (200, 200)
+        and record.title.encode() in capture.body
+        and capture.url.endswith(record.urls[0].split("/", 3)[3])
+        and capture.content_type.startswith("text/html")
     )
-    assert {kind for *_, kind in captures} == {"page", "listing", "feed"}
+    with pytest.raises(ValueError, match="not a WARC file name"):
+        read_capture(crawled.data_dir / "warc", "../records.sqlite3", 0)
+    assert {kind for *_, kind in captures} == {"page", "listing", "feed", "robots"}
 
 
 def test_second_crawl_fetches_only_listing_heads_and_finds_nothing_new(crawled: Settings, server: SampleServer) -> None:

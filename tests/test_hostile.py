@@ -69,9 +69,12 @@ def test_hostile_site(tmp_path: Path) -> None:
     assert titles == GOOD_TITLES
     assert all("\ufffd" not in t for t in texts)
     assert any("Минске" in t for t in texts), "windows-1251 without a charset decoded right"
+    log = (settings.data_dir / "logs" / f"run-{report['run_id']:05d}.log").read_text(encoding="utf-8")
     for path_ in EXPECTED:
         if ledger[path_][0] != "record":
-            assert path_ in err, f"a log line names {path_}"
+            assert path_ in log, f"a line of the run's log names {path_}"
+            assert path_ not in err, "the log goes to its file, not to cron's mail"
+    assert err == "", "with --json, stderr stays empty: the report says it all"
     with Archive(settings) as archive:
         assert {h.record.title for h in archive.search(per_page=100).hits} == GOOD_TITLES
     assert server.hits.get("/analytics/hostile/") == 1, "a listing that links to itself is read once"

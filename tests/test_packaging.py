@@ -105,6 +105,6 @@ def test_the_installed_command_runs_help_and_the_demo_from_another_folder(instal
     assert module.returncode == 0 and module.stdout.startswith("sitrep, version "), module.stderr
     demo = run_installed(installed, [sitrep, "demo", "--count", "60"], tmp_path, timeout=300)
     assert demo.returncode == 0, demo.stderr
-    found = run_installed(installed, [sitrep, "search", "--json", "sanctions"], tmp_path)
+    found = run_installed(installed, [sitrep, "--data-dir", "demo-data", "search", "--json", "sanctions"], tmp_path)
     assert found.returncode == 0, found.stderr
     assert json.loads(found.stdout)["ok"] is True

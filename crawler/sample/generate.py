@@ -28,7 +28,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from sitrep.crawler.sample import prose, render
+from sitrep.crawler.sample import chromes, listing_chromes, prose, render
 from sitrep.record import Record, finish, make_id
 
 FIRST_YEAR, LAST_YEAR = 2014, 2025
@@ -282,6 +282,40 @@ def _image(caption: str) -> str:
     return re.sub(r"^(Фота|Фото|Photo):", "Image:", caption)
 
 
+def printed(a: Article, page: Page, similar: list[tuple[str, str, str]] | None = None) -> render.Printed:
+    """What ``page`` of ``a`` prints: the one decision every markup and chrome renders."""
+    paragraphs = tuple(([f"By {a.author}"] if a.by_line else []) + a.paragraphs)
+    base = render.Printed(kind=page.kind, lang=a.lang, title=a.title, paragraphs=paragraphs)
+    if page.kind == "old":
+        verdict = a.verdict if _old_prints_verdict(a) else None
+        status = render.WORDS[a.lang].category_status + (f" - ({verdict})" if verdict else "")
+        assert a.stamp is not None  # every old page carries one (``_place``)
+        return dataclasses.replace(
+            base,
+            verdict=verdict,
+            caption=_image(a.caption) if a.caption else None,
+            status=status,
+            stamp=render.stamp_text(a.stamp),
+            similar=tuple(similar or ()),
+        )
+    if page.kind == "headerless":
+        return base
+    dash = [" – ", " – ", " — ", " - ", "  –  ", "\xa0– "][a.n % 6]
+    topic = None
+    if page.kind == "current":
+        href = f"{listing_root(a.lang)}{a.topic}/" if a.lang == "en" else listing_root(a.lang)
+        topic = (TOPIC_LABELS[a.lang][a.topic], href if a.topic in CURRENT_TOPICS else "/")
+    return dataclasses.replace(
+        base,
+        author="" if a.by_line else (a.author or ""),
+        week=render.week_text(a.lang, a.week, dash=dash),
+        topic=topic,
+        verdict=a.verdict,
+        caption=a.caption,
+        repeat_title=a.n % 3 != 0,
+    )
+
+
 def page_html(
     a: Article,
     page: Page,
@@ -292,36 +326,33 @@ def page_html(
     """One page of an article in its markup (or the one asked for)."""
     markup = markup or page.markup
     c = chrome(a.lang, pad_kb)
-    paragraphs = ([f"By {a.author}"] if a.by_line else []) + a.paragraphs
-    if page.kind == "old":
+    p = printed(a, page, similar)
+    paragraphs = list(p.paragraphs)
+    if p.kind == "old":
+        assert p.status is not None and p.stamp is not None
         return render.old_article(
             c,
             markup,
-            title=a.title,
-            verdict=a.verdict if _old_prints_verdict(a) else None,
-            stamp=render.stamp_text(a.stamp),
-            caption=_image(a.caption) if a.caption else None,
+            title=p.title,
+            verdict=p.verdict,
+            stamp=p.stamp,
+            caption=p.caption,
             paragraphs=paragraphs,
-            similar=similar or [],
+            similar=list(p.similar),
         )
-    if page.kind == "headerless":
-        return render.headerless(c, markup, title=a.title, paragraphs=paragraphs)
-    dash = [" – ", " – ", " — ", " - ", "  –  ", "\xa0– "][a.n % 6]
-    topic = None
-    if page.kind == "current":
-        href = f"{listing_root(a.lang)}{a.topic}/" if a.lang == "en" else listing_root(a.lang)
-        topic = (TOPIC_LABELS[a.lang][a.topic], href if a.topic in CURRENT_TOPICS else "/")
+    if p.kind == "headerless":
+        return render.headerless(c, markup, title=p.title, paragraphs=paragraphs)
     return render.article(
         c,
         markup,
-        title=a.title,
-        author="" if a.by_line else (a.author or ""),
-        week=render.week_text(a.lang, a.week, dash=dash),
-        topic=topic,
-        verdict=a.verdict,
-        caption=a.caption,
+        title=p.title,
+        author=p.author,
+        week=p.week,
+        topic=p.topic,
+        verdict=p.verdict,
+        caption=p.caption,
         paragraphs=paragraphs,
-        repeat_title=a.n % 3 != 0,
+        repeat_title=p.repeat_title,
     )
 
 
@@ -345,14 +376,36 @@ def canonical_url(urls: list[str]) -> str:
     return f"https://{PRO}/" + best.split("/", 3)[3]
 
 
+def _url_topic(a: Article, page: Page) -> str | None:
+    """The topic a page's URL names: its first section when the path has two (after the language)."""
+    return a.topic if page.path.strip("/").count("/") == 1 + (a.lang != "en") else None
+
+
+def page_truth(a: Article, page: Page) -> dict[str, Any]:
+    """What one page of ``a`` must parse to on its own, from what the generator printed on it."""
+    p = printed(a, page)
+    return {
+        "title": a.title,
+        "lead": a.paragraphs[0],
+        "body": list(a.paragraphs[1:]),
+        "week_start": a.week.isoformat() if p.week else None,
+        "trend_label": p.verdict,
+        "topic": a.topic if p.topic else _url_topic(a, page),
+        "author": p.author or (a.author if a.by_line else None),
+        "stamp": a.stamp.isoformat(timespec="minutes") if p.stamp and a.stamp else None,
+        "captions": [p.caption] if p.caption else [],
+        "countries": sorted(a.mentions.countries),
+    }
+
+
 def truth(a: Article) -> Record:
     """The record a correct crawl ends with for ``a``, from what the generator itself decided."""
     urls = sorted({p.url for p in a.pages})  # pages are placed at their normal form
     kinds = {p.kind for p in a.pages}
     layout = next(k for k in ("current", "transitional", "old", "headerless") if k in kinds)
-    printed = kinds & {"current", "transitional"}
+    week_printed = kinds & {"current", "transitional"}
     week_start, source = None, "none"
-    if printed:
+    if week_printed:
         week_start, source = a.week, "week"
     elif any(p.listed for p in a.pages):
         week_start, source = a.week, "listing"
@@ -361,7 +414,7 @@ def truth(a: Article) -> Record:
     # a topic is printed on current pages, and named by the first section of a two-section path
     sectioned = any(p.path.strip("/").count("/") == 1 + (a.lang != "en") for p in a.pages)
     topic = a.topic if "current" in kinds or sectioned else None
-    trend_label = a.verdict if printed or ("old" in kinds and _old_prints_verdict(a)) else None
+    trend_label = a.verdict if week_printed or ("old" in kinds and _old_prints_verdict(a)) else None
     caption = None
     if a.caption and kinds != {"headerless"}:
         caption = a.caption if kinds - {"old", "headerless"} else _image(a.caption)
@@ -375,6 +428,7 @@ def truth(a: Article) -> Record:
         lang=a.lang,
         layout=layout,
         title=a.title,
+        title_source="h1",  # every sample page prints the title in an <h1> its metadata confirms
         lead=a.paragraphs[0],
         body=tuple(a.paragraphs[1:]),
         week_start=week_start.isoformat() if week_start else None,
@@ -385,7 +439,7 @@ def truth(a: Article) -> Record:
         topic_label=TOPIC_LABELS[a.lang][topic] if topic else None,
         trend=trend_of(a.lang, trend_label) if trend_label else None,
         trend_label=trend_label,
-        author=a.author if a.by_line or printed else None,
+        author=a.author if a.by_line or week_printed else None,
         captions=(caption,) if caption else (),
         countries=tuple(c for c, _ in countries),
         country_counts=tuple(countries),
@@ -412,6 +466,7 @@ def _listing_pages(
     entries: list[tuple[str, str, str]],
     styles: str,
     extra_first: list[tuple[str, str, str]] | None = None,
+    chrome_name: str | None = None,
 ) -> int:
     c = chrome(lang)
     chunks = [entries[i : i + PER_PAGE] for i in range(0, len(entries), PER_PAGE)] or [[]]
@@ -426,20 +481,24 @@ def _listing_pages(
             links.append(("Next »", f"{base}?paged={i + 1}"))  # "Next" links the query style on every host
         items = chunk + (extra_first or []) if i == 1 else chunk
         markup = render.MARKUPS[(len(base) + i) % 2]
-        _write(
-            root,
-            host,
-            base if i == 1 else f"{base}page/{i}/",
-            render.listing(c, markup, heading=heading, entries=items, pages=links),
+        html = (
+            listing_chromes.listing(listing_chromes.PAIRED[chrome_name], c, heading, items, links)
+            if chrome_name
+            else render.listing(c, markup, heading=heading, entries=items, pages=links)
         )
+        _write(root, host, base if i == 1 else f"{base}page/{i}/", html)
     return len(chunks)
 
 
-def generate(out: str | Path, count: int = 500, seed: int = 20161128, page_kb: int = 0) -> dict[str, Any]:
+def generate(
+    out: str | Path, count: int = 500, seed: int = 20161128, page_kb: int = 0, chrome_name: str | None = None
+) -> dict[str, Any]:
     """Write the sample archive to ``out`` and return its manifest.
 
     ``page_kb`` adds that much theme weight (styles, scripts, icons) to every page, as the real
     site's ~30 KB pages carry; the benchmarks use it, the default sample stays small.
+    ``chrome_name`` dresses every page in one foreign chrome (``chromes.ARTICLE_CHROMES``) and
+    every listing in its paired listing chrome: the same site and truth, another theme.
     """
     out = Path(out)
     root = out / "site"
@@ -468,7 +527,12 @@ def generate(out: str | Path, count: int = 500, seed: int = 20161128, page_kb: i
             if p.kind == "old":
                 others = [x for x in by_section[p.path.split("/")[1]] if x[0] is not a][:3]
                 similar = [(o.title, op.path, render.stamp_text(o.stamp)) for o, op in others]
-            _write(root, p.host, p.path, page_html(a, p, similar=similar, pad_kb=page_kb))
+            html = (
+                chromes.article(chrome_name, printed(a, p, similar), chrome(a.lang))
+                if chrome_name
+                else page_html(a, p, similar=similar, pad_kb=page_kb)
+            )
+            _write(root, p.host, p.path, html)
             pages_written += 1
     for a in articles:  # the "All trends" listing of the current site
         for p in a.pages:
@@ -491,7 +555,7 @@ def generate(out: str | Path, count: int = 500, seed: int = 20161128, page_kb: i
             else None
         )
         listing_count += _listing_pages(
-            root, host, base, heading, lang, entries, "path" if host == PRO else "query", extra
+            root, host, base, heading, lang, entries, "path" if host == PRO else "query", extra, chrome_name
         )
     for host in (PRO, INFO):
         items = sorted(feeds.get(host, []), key=lambda ap: ap[0].n)

@@ -121,6 +121,29 @@ def stamp_text(stamp: dt.datetime) -> str:
     return f"{EN_MONTHS[stamp.month - 1]} {stamp.day}, {stamp.year} {stamp.hour:02d}:{stamp.minute:02d}"
 
 
+@dataclasses.dataclass(frozen=True)
+class Printed:
+    """What one page of an article prints, as the generator decided it: every markup renders it.
+
+    ``kind`` is the layout generation (current | transitional | old | headerless); fields a
+    kind does not print are None or empty.
+    """
+
+    kind: str
+    lang: str
+    title: str
+    paragraphs: tuple[str, ...]  # a "By <Author>" first line included, when the text has one
+    author: str = ""  # the header's author slot ("" for an empty "by")
+    week: str | None = None
+    topic: tuple[str, str] | None = None  # (label, listing href)
+    verdict: str | None = None
+    caption: str | None = None
+    repeat_title: bool = False
+    status: str | None = None  # the old layout's "Category status: - (verdict)" line
+    stamp: str | None = None
+    similar: tuple[tuple[str, str, str], ...] = ()  # the old layout's (title, href, stamp) teasers
+
+
 @dataclasses.dataclass
 class Chrome:
     """What every page of one language carries around the article: menu, sidebar, boilerplate."""

@@ -9,7 +9,11 @@ out; ``?paged=N`` is served from ``page/N/``.
 from __future__ import annotations
 
 import contextlib
+import socket
+import struct
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -24,6 +28,28 @@ TYPES = {
 }
 
 
+SO_TIMESTAMPNS = 35  # Linux: the kernel stamps each received packet (not exported by the socket module)
+
+
+def arrival(sock: socket.socket) -> float:
+    """When the next request on ``sock`` reached the machine, by the kernel's stamp on its first packet.
+
+    Politeness tests measure gaps between requests; a stamp taken in a server thread would add
+    the thread's own scheduling delays (a loaded machine bunches them by tens of milliseconds).
+    Elsewhere, or when no stamp comes, the time now.
+    """
+    if sys.platform == "linux":
+        try:
+            _, ancillary, _, _ = sock.recvmsg(1, socket.CMSG_SPACE(16), socket.MSG_PEEK)
+        except OSError:  # a reset connection: the request read that follows meets the same error
+            return time.time()
+        for level, kind, data in ancillary:
+            if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
+                seconds, nanoseconds = struct.unpack("qq", data[:16])
+                return seconds + nanoseconds / 1e9
+    return time.time()
+
+
 class SampleServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -31,6 +57,7 @@ class SampleServer(ThreadingHTTPServer):
     def __init__(self, root: Path, port: int = 0) -> None:
         self.root = Path(root)
         self.requests: list[tuple[str, str]] = []  # (host, path?query) in arrival order
+        self.arrivals: list[float] = []  # when each request reached the machine (kernel clock), beside ``requests``
         self.lock = threading.Lock()
         super().__init__(("127.0.0.1", port), _Handler)
 
@@ -62,11 +89,21 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # quiet: tests read .requests
         pass
 
+    def setup(self) -> None:
+        super().setup()
+        if sys.platform == "linux":
+            self.connection.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+
+    def handle_one_request(self) -> None:
+        self.arrived = arrival(self.connection)
+        super().handle_one_request()
+
     def do_GET(self) -> None:
         host = (self.headers.get("Host") or "").split(":")[0].lower()
         parts = urlsplit(self.path)
         with self.server.lock:
             self.server.requests.append((host, self.path))
+            self.server.arrivals.append(self.arrived)
         found = self.server.find(host, parts.path, parts.query)
         if found is None:
             self._send(404, b"<html><body><h1>Not found</h1></body></html>", TYPES[".html"])

@@ -7,6 +7,7 @@ listing has been walked to its end by an earlier, finished run.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -16,9 +17,11 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
 from sitrep.config import load
+from sitrep.crawler import run
 from sitrep.crawler import urls as urlrules
 from sitrep.crawler.items import ListingItem, PageItem
 from sitrep.crawler.parsers import feed, listing
@@ -37,7 +40,16 @@ class SituationSpider(scrapy.Spider):
 
     def __init__(self, state: CrawlState | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.state = state or CrawlState.open(load())  # `scrapy crawl situation` / Scrapyd
+        self.owner = contextlib.ExitStack()  # what this spider holds when it runs without `sitrep crawl`
+        self.owns_state = state is None
+        if state is None:  # `scrapy crawl situation`: what `sitrep crawl` does around the spider, done here
+            settings = load()
+            self.owner.enter_context(run.crawl_lock(settings.data_dir))
+            run.refuse_sample_store(settings)
+            run.require_contact(settings)
+            run.check_network(settings)
+            state = CrawlState.open(settings)
+        self.state = state
         self.site = self.state.settings.site
         self.allowed_domains = list(self.site.hosts)
         self.worker = Worker(self.site, self.state.settings.countries)
@@ -47,10 +59,18 @@ class SituationSpider(scrapy.Spider):
             yield self._request(url, priority=10)
 
     @classmethod
+    def update_settings(cls, settings: Any) -> None:
+        """Under `scrapy crawl situation`, settings.toml's [crawl] becomes Scrapy's settings, as for `sitrep crawl`."""
+        super().update_settings(settings)
+        if not settings.getbool("SITREP_CONFIGURED"):
+            settings.setdict(run.scrapy_settings(load()), priority="spider")
+
+    @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SituationSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.dropped, signal=signals.request_dropped)
         crawler.signals.connect(spider.closing, signal=signals.spider_closed)
+        spider.state.stop = lambda reason: deferred_from_coro(crawler.engine.close_spider_async(reason=reason))
         return spider
 
     def _request(self, url: str, priority: int = 0, **meta: Any) -> scrapy.Request:
@@ -148,9 +168,26 @@ class SituationSpider(scrapy.Spider):
 
     def closing(self, spider: scrapy.Spider, reason: str) -> None:
         self.worker.close()
-        self.state.settle_the_rest(
-            f"no response before the crawl closed ({reason}): a filtered redirect or the time limit"
-        )
+        if reason in STOPPED:
+            self.state.settle_the_rest(f"not fetched: {STOPPED[reason]}; the next run fetches it", "pending")
+        else:
+            self.state.settle_the_rest(f"no response before the crawl closed ({reason}): a filtered redirect")
+        if self.owns_state:
+            with self.owner:
+                if self.state.disk_full:
+                    run.close_after_disk_full(self.state)
+                    self.logger.error(run.disk_full(self.state).one_line())
+                    return
+                stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+                report = run.finish(self.state, reason, int(stats.get("dupefilter/filtered", 0)))
+                (self.logger.error if report.verdict else self.logger.info)(report.summary())
+
+
+STOPPED = {  # Scrapy's close reasons for a crawl stopped on purpose, not by a failing site
+    "closespider_timeout": "the crawl reached crawl.time_limit",
+    "shutdown": "the crawl was interrupted",
+    "disk_full": "the disk is full",
+}
 
 
 def ledger_url(request: scrapy.Request) -> str:

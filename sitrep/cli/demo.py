@@ -1,8 +1,8 @@
 """``sitrep demo``: the whole pipeline on the bundled sample, as a new user would run it.
 
 Generates the sample archive, serves it on 127.0.0.1, crawls it with the real spider (in this
-process), indexes it, runs three example searches and prints them, and leaves the data so
-``sitrep search`` works afterwards.
+process), indexes it, runs three example searches and prints them, and leaves the data in a folder of its own (``demo-data/`` unless ``--data-dir`` names one), marked
+as sample: generated texts with real-looking URLs never mix with a real crawl's records.
 """
 
 from __future__ import annotations
@@ -16,8 +16,11 @@ import click
 from sitrep.cli import output
 from sitrep.config import Settings, load
 
+DEMO_DIR = "demo-data"
+
 
 def run_demo(settings: Settings, count: int, color: bool) -> int:
+    """The demo into ``settings.data_dir`` (the caller picks the demo's own folder)."""
     from sitrep.crawler.run import crawl
     from sitrep.crawler.sample.generate import generate
     from sitrep.crawler.sample.server import serve, settings_toml
@@ -36,7 +39,7 @@ def run_demo(settings: Settings, count: int, color: bool) -> int:
         path.write_text(settings_toml(server.port, data_dir.resolve()), encoding="utf-8")
         sample_settings = load(path, environ={})
         click.echo(f"2/4 Crawling it with the real spider from http://belarusinfocus.pro:{server.port}/ (127.0.0.1) …")
-        report = crawl(sample_settings)
+        report = crawl(sample_settings, sample=True)
     click.echo("    " + report.summary())
     click.echo(f"3/4 Index updated with {report.indexed} new and changed records.")
     click.echo("4/4 Example searches:\n")
@@ -55,13 +58,16 @@ def run_demo(settings: Settings, count: int, color: bool) -> int:
         for command, kwargs in examples:
             click.echo(output.paint("$ " + command, "1", color))
             click.echo(output.results_text(archive.search(**kwargs), color, settings.search.facet_top) + "\n")
-    click.echo(f"Demo done in {time.perf_counter() - started:.1f} s. Try next:")
+    click.echo(
+        f"Demo done in {time.perf_counter() - started:.1f} s. The sample (generated texts, not the real site) "
+        f"is in {data_dir}/, apart from real crawls. Try next:"
+    )
     for line in (
-        "  .venv/bin/sitrep search 'country:azerbaijan oil' --sort newest",
-        "  .venv/bin/sitrep search army --trend worse --from 2020 --json",
-        "  .venv/bin/sitrep timeline oil --by year --split trend",
-        "  .venv/bin/sitrep stats",
-        "  .venv/bin/sitrep show <id from a result>",
+        "search 'country:azerbaijan oil' --sort newest",
+        "search army --trend worse --from 2020 --json",
+        "timeline oil --by year --split trend",
+        "stats",
+        "show <id from a result>",
     ):
-        click.echo(line)
+        click.echo(f"  .venv/bin/sitrep --data-dir {data_dir} {line}")
     return 0

@@ -18,6 +18,7 @@ import click
 
 from sitrep import __version__
 from sitrep.cli import output
+from sitrep.cli.serve import serve
 from sitrep.config import Settings, load
 from sitrep.errors import ExitStatus, SitrepError
 
@@ -64,7 +65,7 @@ def filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             click.option("--trend", "trends", multiple=True, help="improved/better, worsened/worse, unchanged/same."),
             click.option("--lang", "langs", multiple=True, help="en, ru or be."),
             click.option("--author", "authors", multiple=True),
-            click.option("--from", "since", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD (week start)."),
+            click.option("--from", "since", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD (a day: its week)."),
             click.option("--to", "until", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD, inclusive."),
         ]
     ):
@@ -97,7 +98,7 @@ def _json(data: Any) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("query", required=False, default="")
+@click.argument("query", nargs=-1)
 @filter_options
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
 @click.option(
@@ -111,7 +112,7 @@ def _json(data: Any) -> None:
 @pass_state
 def search(
     state: State,
-    query: str,
+    query: tuple[str, ...],
     sort: str,
     per_page: int | None,
     page: int,
@@ -121,12 +122,13 @@ def search(
     no_color: bool,
     **kw: Any,
 ) -> None:
-    """Full-text search with filters and facets: QUERY takes Whoosh syntax and country:, topic:, trend:, date:, … fields."""
+    """Full-text search with filters and facets: QUERY (one or more words) mixes words and country:, topic:,
+    trend:, date:, … fields with AND, OR, NOT and parentheses."""
     if as_json and as_nl:
         raise click.UsageError("--json and --nl exclude each other")
     with _open(state) as archive:
         results = archive.search(
-            query,
+            " ".join(query),
             sort=sort,
             page=page,
             per_page=per_page,
@@ -154,15 +156,9 @@ def show(state: State, record_id: str, as_json: bool, similar: bool) -> None:
         history = archive.history(record_id)
         alike = archive.similar(record_id, 5) if similar else ()
     if as_json:
-        _json(
-            {
-                "ok": True,
-                "version": 1,
-                "record": record.to_dict(),
-                "history": history,
-                "similar": [h.to_dict() for h in alike],
-            }
-        )
+        from sitrep.search.results import envelope
+
+        _json(envelope(record=record.to_dict(), history=history, similar=[h.to_dict() for h in alike]))
         return
     click.echo(output.record_text(record, output.use_color(), history))
     if alike:
@@ -172,17 +168,17 @@ def show(state: State, record_id: str, as_json: bool, similar: bool) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("query", required=False, default="")
+@click.argument("query", nargs=-1)
 @filter_options
 @click.option("--facet", "facets", multiple=True, help="Facets to count [default: all].")
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
-def facets(state: State, query: str, facets: tuple[str, ...], as_json: bool, **kw: Any) -> None:
+def facets(state: State, query: tuple[str, ...], facets: tuple[str, ...], as_json: bool, **kw: Any) -> None:
     """Facet counts (countries, orgs, topic, trend, lang, author, year, month) for a query or the whole archive."""
     from sitrep.search.facets import FACET_FIELD
 
     with _open(state) as archive:
-        results = archive.search(query, per_page=1, facets=facets or tuple(FACET_FIELD), **_filters(kw))
+        results = archive.search(" ".join(query), per_page=1, facets=facets or tuple(FACET_FIELD), **_filters(kw))
     if as_json:
         data = results.to_dict()
         data.pop("hits")
@@ -207,16 +203,16 @@ def stats(state: State, as_json: bool) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("query", required=False, default="")
+@click.argument("query", nargs=-1)
 @filter_options
 @click.option("--by", type=click.Choice(["week", "month", "year"]), default="month", show_default=True)
 @click.option("--split", type=click.Choice(["trend", "country"]), default=None)
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
-def timeline(state: State, query: str, by: str, split: str | None, as_json: bool, **kw: Any) -> None:
+def timeline(state: State, query: tuple[str, ...], by: str, split: str | None, as_json: bool, **kw: Any) -> None:
     """How often a query comes up per week, month or year, as bars (empty periods shown)."""
     with _open(state) as archive:
-        result = archive.timeline(query, by=by, split=split, **_filters(kw))
+        result = archive.timeline(" ".join(query), by=by, split=split, **_filters(kw))
     if as_json:
         _json(result.to_dict())
     else:
@@ -294,8 +290,12 @@ def parse(state: State, file: Any, url: str) -> None:
     from sitrep.crawler import urls as urlrules
     from sitrep.crawler.parsers import feed, listing, parse_article
     from sitrep.crawler.parsers.common import decode
+    from sitrep.errors import ParseError
 
-    body = file.read()
+    limit = int(state.settings.crawl.max_size_mb * 1024 * 1024)
+    body = file.read(limit + 1)  # never more: /dev/zero or a 50 MB file is refused, not read whole
+    if len(body) > limit:
+        raise ParseError(url, "body", f"larger than crawl.max_size_mb ({state.settings.crawl.max_size_mb:g} MB)")
     site = state.settings.site
     if urlrules.is_feed(url, site):
         _json([dataclasses.asdict(e) for e in feed.parse(url, body)])
@@ -313,10 +313,16 @@ def parse(state: State, file: Any, url: str) -> None:
 )
 @pass_state
 def demo(state: State, count: int) -> int:
-    """Generate the sample archive, serve it on 127.0.0.1, crawl, index and run example searches."""
-    from sitrep.cli.demo import run_demo
+    """Generate the sample archive, serve it on 127.0.0.1, crawl, index and run example searches.
 
-    return run_demo(state.settings, count, output.use_color())
+    Into a folder of its own: demo-data/, or the one --data-dir names; never storage.data_dir."""
+    from sitrep.cli.demo import DEMO_DIR, run_demo
+
+    settings = load(state.settings_path, overrides={"storage.data_dir": state.data_dir or DEMO_DIR})
+    return run_demo(settings, count, output.use_color())
+
+
+cli.add_command(serve)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -6,17 +6,15 @@ output is not a terminal or ``NO_COLOR`` is set.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 from collections.abc import Iterable
 from typing import TextIO
 
-from sitrep.dates import EN_MONTHS
+from sitrep.dates import week_label
 from sitrep.record import Record
 from sitrep.search.results import FacetCount, Hit, Results, Stats, Timeline
 
-MONTHS = tuple(name.capitalize() for name in EN_MONTHS)
 TREND_MARK = {"improved": ("▲ improved", "32"), "worsened": ("▼ worsened", "31"), "unchanged": ("■ unchanged", "")}
 
 
@@ -30,10 +28,7 @@ def paint(text: str, code: str, color: bool) -> str:
 
 
 def week_range(record: Record) -> str:
-    if not record.week_start or not record.week_end:
-        return "week unknown"
-    a, b = dt.date.fromisoformat(record.week_start), dt.date.fromisoformat(record.week_end)
-    return f"{MONTHS[a.month - 1]} {a.day} – {MONTHS[b.month - 1]} {b.day}, {a.year}"
+    return week_label(record.week_start, record.week_end)
 
 
 def trend(record: Record, color: bool) -> str:
@@ -101,10 +96,19 @@ def record_text(record: Record, color: bool, history: list[dict[str, object]] | 
 
 
 def stats_text(stats: Stats, top: int) -> str:
-    lines = [f"{stats.records} records, weeks {stats.first_week or '—'} to {stats.last_week or '—'}"]
+    unknown = sum(f.count for f in stats.unknown_verdicts)
+    lines = [
+        f"{stats.records} records, weeks {stats.first_week or '—'} to {stats.last_week or '—'}; "
+        f"{stats.missing('year')} undated, {stats.missing('trend')} without a verdict, "
+        f"{unknown} with a verdict not in the trends table"
+    ]
     for name in ("year", "topic", "trend", "lang", "countries", "orgs"):
         lines.append(
             facet_line(name, stats.facets.get(name, ()), 50 if name in ("year", "topic", "trend", "lang") else top)
+        )
+    if stats.unknown_verdicts:
+        lines.append(
+            "verdicts not in the trends table: " + " · ".join(f"{v.value!r} {v.count}" for v in stats.unknown_verdicts)
         )
     if stats.last_crawl:
         c = stats.last_crawl
@@ -117,6 +121,7 @@ BAR_CHARS = {
     "worsened": ("-", "31"),
     "unchanged": ("=", ""),
     "unknown": ("?", "2"),
+    "none": (".", "2"),
     "all": ("█", ""),
 }
 

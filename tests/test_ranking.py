@@ -1,0 +1,197 @@
+"""Relevance order against an oracle written here: BM25 computed naively from the records'
+text, and the snippet shortcut against stemming every word.
+
+The oracle tokenises with the index's own analyzer (the issue allows it: words must be stemmed
+alike) and computes BM25 from its definition with exact lengths; nothing else of sitrep's
+ranking code is used. Whoosh stores document lengths in one byte (lossy above a few dozen
+words), so scores are compared within a tolerance and orders only where the oracle's scores
+differ by more than that.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sitrep.config import load
+from sitrep.index.schema import TITLE_WEIGHT, schema
+from sitrep.index.store import RecordStore, now
+from sitrep.index.writing import rebuild_index
+from sitrep.record import Record, finish
+from sitrep.search.api import Archive
+from sitrep.search.highlight import _WORD, snippet, stemmer_of
+
+K1, B = 1.2, 0.75  # the documented parameters (README "Search")
+WORDS = [
+    "oil",
+    "supply",
+    "army",
+    "border",
+    "trade",
+    "sanctions",
+    "minsk",
+    "refinery",
+    "potash",
+    "election",
+    "union",
+    "treaty",
+    "pipeline",
+]
+FILLER = ["analysts", "weekly", "note", "regime", "market", "policy", "talks", "visit", "agenda"]
+
+
+def make_records(n: int, seed: int) -> list[Record]:
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        title = " ".join(rng.choice(WORDS + FILLER) for _ in range(rng.randint(2, 6)))
+        body = tuple(
+            " ".join(rng.choice(WORDS + FILLER * 3) for _ in range(rng.randint(5, 60))) + "."
+            for _ in range(rng.randint(1, 4))
+        )
+        lead = " ".join(rng.choice(FILLER) for _ in range(rng.randint(3, 12))) + "."
+        start = f"{2015 + i % 10}-01-{5 + (i % 3) * 7:02d}"
+        out.append(
+            finish(
+                Record(
+                    id=f"{i:016x}",
+                    site="belarusinfocus",
+                    url=f"https://belarusinfocus.pro/x/{i}/",
+                    urls=(f"https://belarusinfocus.pro/x/{i}/",),
+                    lang="en",
+                    layout="current",
+                    title=title,
+                    lead=lead,
+                    body=body,
+                    week_start=start,
+                    week_end=start,
+                    date_source="week",
+                    countries=("BY",) if i % 2 else ("AZ",),
+                    country_counts=(("BY", 1),) if i % 2 else (("AZ", 1),),
+                )
+            )
+        )
+    return out
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    data = tmp_path_factory.mktemp("ranking")
+    records = make_records(300, 7)
+    with RecordStore(data) as store, store.transaction():
+        stamp = now()
+        store.db.executemany(
+            "INSERT INTO records VALUES (?, ?, ?, 1, ?, ?)",
+            [(r.id, r.to_json(), r.content_hash, stamp, i) for i, r in enumerate(records, start=1)],
+        )
+    settings_ = load(path=None, environ={}, overrides={"storage.data_dir": str(data)})
+    rebuild_index(settings_)
+    with Archive(settings_) as opened:
+        yield opened, records
+
+
+def oracle(records: list[Record], words: list[str], any_word: bool) -> dict[str, float]:
+    """BM25 of every record matching the words (all of them, or any), from the definition."""
+    analyzer = schema()["text_en"].analyzer
+    tokens = {
+        r.id: [t.text for t in analyzer("\n".join([*[r.title] * TITLE_WEIGHT, r.lead, *r.body]))] for r in records
+    }
+    stems = [next(iter(analyzer(w))).text for w in words]
+    average = sum(len(v) for v in tokens.values()) / len(tokens)
+    df = {s: sum(1 for v in tokens.values() if s in v) for s in stems}
+    out = {}
+    for rid, toks in tokens.items():
+        present = [s for s in stems if s in toks]
+        if not present or (not any_word and len(present) < len(stems)):
+            continue
+        score = 0.0
+        for s in set(present):
+            tf = toks.count(s)
+            idf = math.log(1 + (len(tokens) - df[s] + 0.5) / (df[s] + 0.5))
+            score += idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * len(toks) / average))
+        out[rid] = score
+    return out
+
+
+def check_order(hits: list[tuple[str, float]], expected: dict[str, float]) -> None:
+    """Scores within 6 % of the oracle's (lengths are stored in one byte); and no hit ranked
+    above another whose oracle score is clearly (over 6 %) higher."""
+    for rid, score in hits:
+        assert score == pytest.approx(expected[rid], rel=0.06), rid
+    ranked = [expected[rid] for rid, _ in hits]
+    for i, higher in enumerate(ranked):
+        for lower in ranked[i + 1 :]:
+            assert lower <= higher * 1.06
+
+
+@pytest.mark.parametrize(
+    ("query", "words", "any_word"),
+    [
+        ("oil", ["oil"], False),
+        ("sanctions", ["sanctions"], False),
+        ("oil supply", ["oil", "supply"], False),
+        ("army OR potash", ["army", "potash"], True),
+        ("refinery OR treaty OR pipeline", ["refinery", "treaty", "pipeline"], True),
+        ("border trade minsk", ["border", "trade", "minsk"], False),
+    ],
+)
+def test_relevance_order_and_scores_follow_bm25(archive, query: str, words: list[str], any_word: bool) -> None:  # type: ignore[no-untyped-def]
+    opened, records = archive
+    expected = oracle(records, words, any_word)
+    results = opened.search(query, per_page=1000, facets=())
+    assert results.total == len(expected)
+    assert {h.record.id for h in results.hits} == set(expected)
+    check_order([(h.record.id, h.score) for h in results.hits], expected)
+
+
+def test_a_filter_ranks_like_the_unfiltered_list_restricted_to_it(archive) -> None:  # type: ignore[no-untyped-def]
+    opened, _ = archive
+    everything = [h.record.id for h in opened.search("oil OR army", per_page=1000, facets=()).hits]
+    filtered = [h.record.id for h in opened.search("oil OR army", countries=["AZ"], per_page=1000, facets=()).hits]
+    allowed = {r.id for r in archive[1] if "AZ" in r.countries}
+    assert filtered == [rid for rid in everything if rid in allowed]
+
+
+def test_pages_continue_each_other(archive) -> None:  # type: ignore[no-untyped-def]
+    opened, _ = archive
+    whole = [h.record.id for h in opened.search("sanctions", per_page=60, facets=()).hits]
+    pages = [h.record.id for p in (1, 2, 3) for h in opened.search("sanctions", page=p, per_page=20, facets=()).hits]
+    assert pages == whole
+
+
+def test_title_words_outrank_the_same_words_in_the_body(tmp_path: Path) -> None:
+    base = make_records(2, 1)
+    in_title = dataclasses.replace(base[0], id="a" * 16, title="Potash exports", body=("Talks went on about trade.",))
+    in_body = dataclasses.replace(base[1], id="b" * 16, title="Trade talks", body=("Talks went on about potash.",))
+    data = tmp_path / "data"
+    with RecordStore(data) as store, store.transaction():
+        for seq, r in enumerate([finish(in_title), finish(in_body)], start=1):
+            store.db.execute(
+                "INSERT INTO records VALUES (?, ?, ?, 1, ?, ?)", (r.id, r.to_json(), r.content_hash, now(), seq)
+            )
+    settings_ = load(path=None, environ={}, overrides={"storage.data_dir": str(data)})
+    rebuild_index(settings_)
+    with Archive(settings_) as opened:
+        assert [h.record.id for h in opened.search("potash", facets=()).hits] == ["a" * 16, "b" * 16]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(
+        st.sampled_from(WORDS + FILLER + ["Says", "sky", "ties", "x.oil", "U.S.", "oil-supply"]), max_size=80
+    ),
+    terms=st.lists(st.sampled_from([*WORDS, "say", "ti", "sky"]), min_size=1, max_size=3),
+)
+def test_snippet_marks_exactly_the_words_that_stem_to_a_query_term(words: list[str], terms: list[str]) -> None:
+    stem = stemmer_of(schema()["text_en"].analyzer)
+    text = " ".join(words)
+    stems = {stem(t) for t in terms}
+    found = snippet(text, stems, stem, width=10_000)
+    expected = [m.span() for m in _WORD.finditer(text) if stem(m.group(0).lower()) in stems]
+    assert (found.highlights if found else ()) == tuple(expected)
