@@ -27,11 +27,9 @@ WORD = re.compile(r"\w+")
 
 def render(out: Path, count: int = 60, seed: int = 7) -> None:
     sys.path.insert(0, str(HERE.parent))
-    from sitrep.config import load
     from sitrep.crawler.sample import chromes, listing_chromes
     from sitrep.crawler.sample import generate as gen
 
-    site = load(path=None, environ={}).sites["belarusinfocus"]
     articles = gen.plan(count, seed)
     out.mkdir(parents=True, exist_ok=True)
     rows = []

@@ -149,7 +149,6 @@ EN_BULLETS = [
     "new rules for non-governmental organisations",
     "pressure on independent media",
 ]
-EN_LEAD_IN = ["Over the week:", "The main developments:", "Three things stood out:", "Among the signals:"]
 EN_TITLES = [
     "{L} tests the loyalty of the elite",
     "{a.cap} and {b.cap} keep talking, with little result",
@@ -350,9 +349,9 @@ def text(rng: random.Random, plan: Plan, mentions: Text) -> tuple[str, list[str]
             sentences.append(f.pick(themed if kind == "theme" else tables[kind]))
         paragraphs.append(" ".join(sentences))
     if plan.lang == "en" and rng.random() < 0.4:
-        at = rng.randint(1, len(paragraphs) - 1)
+        at = rng.randint(2, len(paragraphs) - 1)  # a list never opens the body: some chromes read that as a teaser
         items = rng.sample([b for b in EN_BULLETS if f.fits(b)], rng.randint(2, 3))
-        paragraphs[at:at] = [rng.choice(EN_LEAD_IN)] + [f"- {f.fill(item)}" for item in items]
+        paragraphs[at:at] = [f"- {f.fill(item)}" for item in items]
     missing = [c for c in plan.countries if not mentions.countries[c]]
     if plan.leader and not _named_leader(plan, title, paragraphs):
         missing.append("L")
