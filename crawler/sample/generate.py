@@ -515,6 +515,12 @@ def generate(
                 listings[(PRO, f"/analytics/{a.topic}/", "en")].append((a, p))
             else:
                 listings[(INFO, "/" + p.path.strip("/").split("/")[0] + "/", "en")].append((a, p))
+    for topic in CURRENT_TOPICS:  # every listing the site profile starts from exists, even when empty
+        listings[(PRO, f"/analytics/{topic}/", "en")]
+    for lang in ("ru", "be"):
+        listings[(PRO, f"{LANG_PREFIX[lang]}analytics/", lang)]
+    for section in (*OLD_TOPICS, *OLD_SECTION.values()):
+        listings[(INFO, f"/{section}/", "en")]
     by_section: dict[str, list[tuple[Article, Page]]] = defaultdict(list)
     for a in articles:
         for p in a.pages:
