@@ -122,6 +122,7 @@ def test_vocabularies_and_defaults_as_documented() -> None:
         "lead": "", "body": [], "week_start": None, "week_end": None, "date_source": "none", "stamp": None,
         "topic": None, "topic_label": None, "trend": None, "trend_label": None, "author": None, "captions": [],
         "countries": [], "country_counts": {}, "orgs": [], "fetched_at": None, "content_hash": "",
+        "title_source": "", "warnings": [],
     }  # fmt: skip
     with pytest.raises(dataclasses.FrozenInstanceError):
         minimal.title = "X"  # type: ignore[misc]
