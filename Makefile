@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint format bench bench-quick fixtures clean
+.PHONY: help demo test lint format bench bench-quick fixtures mutation clean
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -44,6 +44,10 @@ bench: $(BENCH_STAMP) ## benchmarks against FTS5 and tantivy in the same run (10
 
 bench-quick: $(BENCH_STAMP) ## a small benchmark run for development (a few minutes; README untouched)
 	$(BIN)/python bench/run.py --quick
+
+mutation: $(STAMP) ## mutation testing of dates, countries, URL rules, parser, record, query, facets, store (slow; MODULES="dates urls" for some)
+	$(BIN)/python -m pip install --quiet -e '.[mutation]'
+	$(BIN)/python tests/mutation/run.py $(MODULES)
 
 fixtures: $(STAMP) ## rewrite the expected JSON beside each fixture page, for review in the diff
 	$(BIN)/python tests/pages/regenerate.py

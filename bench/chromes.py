@@ -27,29 +27,27 @@ WORD = re.compile(r"\w+")
 
 def render(out: Path, count: int = 60, seed: int = 7) -> None:
     sys.path.insert(0, str(HERE.parent))
-    from sitrep.config import load
     from sitrep.crawler.sample import chromes, listing_chromes
     from sitrep.crawler.sample import generate as gen
 
-    site = load(path=None, environ={}).sites["belarusinfocus"]
-    articles = gen.plan(count, seed, site)
+    articles = gen.plan(count, seed)
     out.mkdir(parents=True, exist_ok=True)
     rows = []
     for name in chromes.ARTICLE_CHROMES:
         for a in articles:
             for k, page in enumerate(a.pages):
-                html = chromes.article(name, gen.printed(a, page, site), gen.chrome(site, a.lang))
+                html = chromes.article(name, gen.printed(a, page), gen.chrome(a.lang))
                 path = out / name / f"{a.n}-{k}.html"
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(html, encoding="utf-8")
-                rows.append({"chrome": name, "file": str(path), "url": page.url, **gen.page_truth(a, page, site)})
+                rows.append({"chrome": name, "file": str(path), "url": page.url, **gen.page_truth(a, page)})
     listed = sorted(((a, p) for a in articles for p in a.pages[:1] if a.lang == "en"), key=lambda ap: ap[0].week)
     listed = listed[::-1][:20]  # newest first, as listings print them
     entries = [(a.title, p.path, gen.render.week_text("en", a.week, with_year=False)) for a, p in listed]
     for name in listing_chromes.LISTING_CHROMES:
         path = out / "listings" / f"{name}.html"
         path.parent.mkdir(parents=True, exist_ok=True)
-        c = gen.chrome(site, "en")
+        c = gen.chrome("en")
         html = listing_chromes.listing(
             name, c, "Security issues", entries, [("2", "/analytics/security-issues/page/2/")]
         )

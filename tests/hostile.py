@@ -67,6 +67,7 @@ class HostileServer(ThreadingHTTPServer):
 
     def __init__(self) -> None:
         self.hits: dict[str, int] = {}
+        self.arrivals: dict[str, list[float]] = {}  # monotonic arrival times per path, at the server
         self.lock = threading.Lock()
         gzip_bomb()  # compressed before the crawl starts, not while it waits
         super().__init__(("127.0.0.1", 0), Handler)
@@ -81,6 +82,7 @@ class HostileServer(ThreadingHTTPServer):
     def count(self, path: str) -> int:
         with self.lock:
             self.hits[path] = self.hits.get(path, 0) + 1
+            self.arrivals.setdefault(path, []).append(time.monotonic())
             return self.hits[path]
 
 

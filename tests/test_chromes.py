@@ -18,7 +18,7 @@ from sitrep.crawler.sample import chromes, listing_chromes, render
 from sitrep.crawler.sample import generate as gen
 
 SITE = dataclasses.replace(load(path=None, environ={}).sites["belarusinfocus"], last_year=gen.LAST_YEAR)
-ARTICLES = gen.plan(45, 20240318, SITE)
+ARTICLES = gen.plan(45, 20240318)
 FIELDS = ("title", "lead", "body", "week_start", "trend_label", "topic", "author", "stamp", "captions", "countries")
 
 
@@ -39,9 +39,9 @@ def test_every_sample_page_in_a_foreign_chrome_parses_to_what_was_placed(name: s
     wrong = []
     for a in ARTICLES:
         for page in a.pages:
-            html = chromes.article(name, gen.printed(a, page, SITE), gen.chrome(SITE, a.lang))
+            html = chromes.article(name, gen.printed(a, page), gen.chrome(a.lang))
             record = parse_article(page.url, html, SITE)
-            want = gen.page_truth(a, page, SITE)
+            want = gen.page_truth(a, page)
             got = {**record.to_dict(), "body": list(record.body), "captions": list(record.captions)}
             got["countries"] = sorted(record.countries)
             wrong += [(page.url, f, got[f], want[f]) for f in FIELDS if got[f] != want[f]]
@@ -54,7 +54,7 @@ def test_every_sample_page_in_a_foreign_chrome_parses_to_what_was_placed(name: s
 def test_chrome_pages_are_really_full_of_chrome(name: str) -> None:
     """The trap is set: other dates, country names and headings stand on every page."""
     a = next(a for a in ARTICLES if a.pages[0].kind == "current")
-    html = chromes.article(name, gen.printed(a, a.pages[0], SITE), gen.chrome(SITE, a.lang))
+    html = chromes.article(name, gen.printed(a, a.pages[0]), gen.chrome(a.lang))
     text = html.lower()
     assert sum(country in text for country in ("france", "germany", "canada", "poland", "ukraine", "lithuania")) >= 2
     assert "2024" in text
@@ -65,9 +65,9 @@ def _entries(count: int, year_rule: bool = True) -> list[tuple[gen.Article, gen.
     """Listed English pages, newest first; with ``year_rule`` only weeks the Monday rule pins."""
     listed = [
         (a, p)
-        for a in gen.plan(300, 5, SITE)
+        for a in gen.plan(300, 5)
         for p in a.pages[:1]
-        if a.lang == "en" and (not year_rule or gen.monday_unique(a.week, SITE.first_year))
+        if a.lang == "en" and (not year_rule or gen.monday_unique(a.week))
     ]
     listed.sort(key=lambda ap: (ap[0].week, ap[0].n), reverse=True)
     return listed[:count]
@@ -79,7 +79,7 @@ def test_listing_chrome_entries_and_weeks_are_what_was_placed(name: str, count: 
     placed = _entries(count)
     entries = [(a.title, p.path, render.week_text("en", a.week, with_year=False)) for a, p in placed]
     pages = [("2", "/analytics/security-issues/page/2/"), ("Next »", "/analytics/security-issues/?paged=2")]
-    html = listing_chromes.listing(name, gen.chrome(SITE, "en"), "Security issues", entries, pages)
+    html = listing_chromes.listing(name, gen.chrome("en"), "Security issues", entries, pages)
     got = listing.parse("https://belarusinfocus.pro/analytics/security-issues/", html, SITE, year=gen.LAST_YEAR)
     want = [(a.title, f"https://belarusinfocus.pro{p.path}", a.week.isoformat()) for a, p in placed]
     assert [(e.title, e.url, e.week_start) for e in got.entries] == want
@@ -90,7 +90,7 @@ def test_sidebar_and_footer_links_that_look_like_articles_never_become_entries()
     placed = _entries(3)
     entries = [(a.title, p.path, render.week_text("en", a.week, with_year=False)) for a, p in placed]
     for name in listing_chromes.LISTING_CHROMES:
-        html = listing_chromes.listing(name, gen.chrome(SITE, "en"), "Security issues", entries, [])
+        html = listing_chromes.listing(name, gen.chrome("en"), "Security issues", entries, [])
         assert any(x in html for x in ("/kontakt/", "/impressum/", "/t-shirt/"))
         got = listing.parse("https://belarusinfocus.pro/analytics/security-issues/", html, SITE, year=gen.LAST_YEAR)
         urls = {e.url for e in got.entries}

@@ -163,3 +163,107 @@ def test_a_printed_week_beats_a_listing_week_beats_a_stamp() -> None:
 def test_a_migration_stamp_never_becomes_the_week() -> None:
     migrated = assemble([dataclasses.replace(OLD, stamp="2016-04-22T10:34")], {}, SITE)
     assert (migrated.week_start, migrated.date_source, migrated.stamp) == (None, "none", "2016-04-22T10:34")
+
+
+def test_the_monday_rule_covers_both_ends_of_the_archive() -> None:
+    # January 6 is a Monday in 2025 (not 2024) and in 2014 (not 2015): each end year counts
+    assert dates.resolve_years([yearless("January 6 – January 12")], 2024, 2025) == [(D(2025, 1, 6), D(2025, 1, 12))]
+    assert dates.resolve_years([yearless("January 6 – January 12")], 2014, 2015) == [(D(2014, 1, 6), D(2014, 1, 12))]
+    assert dates.resolve_years([yearless("January 6 – January 12")], 2015, 2019) == [None]  # next: 2020
+    # a range across New Year takes the start's year: December 29 2025 is a Monday
+    assert dates.resolve_years([yearless("December 29 – January 4")], 2020, 2025) == [(D(2025, 12, 29), D(2026, 1, 4))]
+
+
+@pytest.mark.parametrize("month", range(1, 13))
+def test_every_english_month_name_and_abbreviation(month: int) -> None:
+    full = [
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ][month - 1]  # fmt: skip
+    assert dates.month_number(full) == month
+    assert dates.month_number(full.upper()) == month
+    assert dates.month_number(full[:3] + ".") == month
+    assert dates.month_number(full[:3].lower()) == month
+
+
+def test_sept_and_words_that_are_no_month() -> None:
+    assert dates.month_number("Sept.") == 9 and dates.month_number("sept") == 9
+    for word in ("Foo", "Ju", "Mayday", "Sep t", "Octobers", ""):
+        assert dates.month_number(word) is None, word
+
+
+@pytest.mark.parametrize(
+    ("words", "month"),
+    [
+        ("января январь студзеня студзень", 1),
+        ("февраля лютага люты", 2),
+        ("марта март сакавіка", 3),
+        ("апреля красавіка", 4),
+        ("мая май траўня травень", 5),
+        ("июня чэрвеня", 6),
+        ("июля ліпеня", 7),
+        ("августа жніўня", 8),
+        ("сентября верасня", 9),
+        ("октября кастрычніка", 10),
+        ("ноября лістапада", 11),
+        ("декабря снежня", 12),
+    ],
+)
+def test_every_russian_and_belarusian_month(words: str, month: int) -> None:
+    for word in words.split():
+        assert dates.month_number(word) == month, word
+        assert dates.month_number(word.capitalize()) == month, word
+
+
+def test_clean_folds_every_kind_of_space() -> None:
+    assert dates.clean("  May\xa015\u202f–\t\nMay 21, 2023  ") == "May 15 – May 21, 2023"
+    assert dates.find_week("May\xa015\u202f–\u202fMay\xa021,\xa02023")[:2] == (D(2023, 5, 15), D(2023, 5, 21))
+
+
+def test_russian_stamps_and_impossible_stamps() -> None:
+    assert dates.find_stamp("22 апреля 2016 г., 10:34") == dt.datetime(2016, 4, 22, 10, 34)
+    assert dates.find_stamp("22 красавіка 2016") == dt.datetime(2016, 4, 22, 0, 0)
+    assert dates.find_stamp("April 31, 2016 10:00 then May 2, 2016 09:05") == dt.datetime(2016, 5, 2, 9, 5)
+    assert dates.find_stamp("Foo 3, 2016 10:00") is None
+    assert dates.find_stamp("no date here") is None
+
+
+def test_ranges_with_unknown_month_words_are_skipped() -> None:
+    assert dates.find_week("May 15 – Foo 21, 2023") is None
+    assert dates.find_week("Foo 15 – May 21, 2023") is None
+    assert dates.find_week("28 фуу – 4 декабря 2016") is None
+    assert dates.find_week("28 – 4 декабря 2016 г.") is None  # not a week: the 28th is after the 4th
+    assert dates.find_week("28 ноября – 4 декабря 2016 г.")[:2] == (D(2016, 11, 28), D(2016, 12, 4))
+    assert dates.find_week("May 16 – May 22, 2023; May 15 – May 21, 2023")[:2] == (D(2023, 5, 15), D(2023, 5, 21))
+    assert dates.find_week("May 15 – 21, 2023")[:2] == (D(2023, 5, 15), D(2023, 5, 21))
+
+
+def test_has_week_with_year_reports_impossible_weeks_too() -> None:
+    assert dates.has_week_with_year("May 15 – May 21, 2023")
+    assert dates.has_week_with_year("May 15 – May 22, 2023")  # printed with a year, not a week
+    assert not dates.has_week_with_year("May 15 – May 21")
+    assert not dates.has_week_with_year("Foo 15 – May 21, 2023")
+
+
+def test_yearless_ranges_are_values() -> None:
+    r = dates.find_yearless("May 7 – May 13")
+    assert r == dates.YearlessRange((5, 7), (5, 13)) and hash(r) == hash(dates.YearlessRange((5, 7), (5, 13)))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.start = (1, 1)  # type: ignore[misc]
+    assert dates.find_yearless("May 15 – May 21, 2023") is None
+
+
+def test_neighbours_narrow_the_year_both_ways() -> None:
+    may8, may7 = yearless("May 8 – May 14"), yearless("May 7 – May 13")  # 2017 or 2023; only 2018
+    assert dates.resolve_years([may8, may7], 2014, 2025) == [
+        (D(2023, 5, 8), D(2023, 5, 14)),
+        (D(2018, 5, 7), D(2018, 5, 13)),
+    ]
+    assert dates.resolve_years([may7, may8], 2014, 2025) == [
+        (D(2018, 5, 7), D(2018, 5, 13)),
+        (D(2017, 5, 8), D(2017, 5, 14)),
+    ]
+    # a chain: the bottom pins the middle, which then pins the top
+    jan9 = yearless("January 9 – January 15")  # 2017 or 2023
+    assert dates.resolve_years([jan9, may8, may7], 2014, 2025)[0] == (D(2023, 1, 9), D(2023, 1, 15))
+    assert dates.resolve_years([may7, may8, jan9], 2014, 2025)[2] == (D(2017, 1, 9), D(2017, 1, 15))

@@ -79,6 +79,9 @@ def test_hostile_site(tmp_path: Path) -> None:
         assert {h.record.title for h in archive.search(per_page=100).hits} == GOOD_TITLES
     assert server.hits.get("/analytics/hostile/") == 1, "a listing that links to itself is read once"
     assert "/private/secret/" not in server.hits
+    for retried in ("/security-issues/retry-503/", "/security-issues/retry-429/"):
+        first, second = server.arrivals[retried][:2]  # measured where it matters: at the server
+        assert second - first >= 0.9, f"{retried} asked again {second - first:.2f} s after 'Retry-After: 1'"
 
 
 def test_a_layout_change_fails_the_crawl_loudly(tmp_path: Path) -> None:

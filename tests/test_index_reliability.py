@@ -9,10 +9,9 @@ import json
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -77,37 +76,55 @@ def visible(settings: Settings) -> list[str]:
         return [archive.docvalues.ids[d] for d in range(len(archive.docvalues.ids)) if archive.docvalues.live >> d & 1]
 
 
-def run_worker(data: Path, batch: int) -> subprocess.Popen[str]:
+PHASES = ("segment", "toc", "finish")  # Whoosh's steps inside a commit (tests/workers/index_worker.py)
+
+
+def run_worker(data: Path, batch: int, pause: tuple[int, str] | None = None) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.workers.index_worker", str(data), str(batch)],
+        [
+            sys.executable,
+            "-m",
+            "tests.workers.index_worker",
+            str(data),
+            str(batch),
+            *([f"{pause[0]}:{pause[1]}"] if pause else []),
+        ],
         cwd=ROOT,
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
     )
 
 
-def kill_when(proc: subprocess.Popen[str], rng: random.Random, inside_commit: int | None) -> list[str]:
-    """Kill the worker inside its n-th commit (or at a random moment); returns what it said."""
-    lines: list[str] = []
-    if inside_commit is None:
-        timer = threading.Timer(rng.uniform(0.0, 0.6), lambda: proc.poll() is None and proc.send_signal(signal.SIGKILL))
-        timer.start()
-        lines = proc.stdout.read().splitlines()  # type: ignore[union-attr]
-        timer.cancel()
-    else:
-        commits = 0
-        for line in proc.stdout:  # type: ignore[union-attr]
-            lines.append(line.strip())
-            if line.startswith("COMMITTING"):
-                commits += 1
-                if commits == inside_commit:
-                    time.sleep(rng.uniform(0, 0.02))
-                    proc.send_signal(signal.SIGKILL)
-                    break
+def complete_lines(text: str) -> list[str]:
+    """What the worker said in whole lines; a line the kill cut short is dropped, never parsed."""
+    lines = text.split("\n")
+    return [ln for ln in lines[:-1] if ln]
+
+
+def kill_at(proc: subprocess.Popen[str], trigger: str | int) -> list[str]:
+    """SIGKILL the worker when it prints the line ``trigger`` (or after its ``trigger``-th line):
+    a point chosen by progress, not by time. Returns every whole line it wrote, drained after death."""
+    seen: list[str] = []
+    assert proc.stdout is not None
+    for raw in proc.stdout:
+        seen.append(raw)
+        line = raw.rstrip("\n")
+        if line == trigger or (isinstance(trigger, int) and len(seen) >= trigger):
+            proc.send_signal(signal.SIGKILL)
+            break
+    rest = proc.stdout.read()
     proc.wait()
-    proc.stdout.close()  # type: ignore[union-attr]
-    return lines
+    proc.stdout.close()
+    if proc.stdin:
+        proc.stdin.close()
+    return complete_lines("".join(seen) + rest)
+
+
+def killed_inside_commit(lines: list[str]) -> bool:
+    """The worker was blocked in a phase of a commit (it said PAUSED and can say nothing after)."""
+    return bool(lines) and lines[-1].startswith("PAUSED ")
 
 
 def check_after_kill(settings: Settings, lines: list[str], batch: int) -> None:
@@ -116,8 +133,8 @@ def check_after_kill(settings: Settings, lines: list[str], batch: int) -> None:
     assert len(seen) == len(set(seen)), "no record twice"
     k = len(seen)
     assert set(seen) == set(order[:k]), "the index holds a prefix of the store: no record skipped"
-    start = int(next((ln.split()[1] for ln in lines if ln.startswith("START")), "0"))
-    committed = sum(1 for ln in lines if ln == "COMMITTED")
+    start = int(next((ln.split()[1] for ln in lines if ln.startswith("START ")), "0"))
+    committed = sum(1 for ln in lines if ln.startswith("COMMITTED "))
     assert k >= min(len(order), start + committed * batch), "nothing reported committed is lost"
     assert k == len(order) or k <= start or (k - start) % batch == 0, f"no half batch visible ({k} after start {start})"
 
@@ -135,8 +152,9 @@ def test_sigkill_during_the_very_first_commit(tmp_path: Path) -> None:
                 import shutil
 
                 shutil.rmtree(folder)
-        lines = kill_when(run_worker(settings.data_dir, 30), rng, inside_commit=1)
-        assert "COMMITTING" in lines
+        phase = rng.choice(PHASES)
+        lines = kill_at(run_worker(settings.data_dir, 30, (1, phase)), f"PAUSED 1 {phase}")
+        assert killed_inside_commit(lines) and "COMMITTED 1" not in lines
         check_after_kill(settings, lines, 30)
     proc = run_worker(settings.data_dir, 30)
     out, _ = proc.communicate(timeout=60)
@@ -150,15 +168,20 @@ def test_a_hundred_sigkills_of_an_indexing_process(tmp_path: Path) -> None:
     add_records(settings, 0, 40)
     inside = 0
     for n in range(100):
-        add_records(settings, 40 + n * 40, 40)
-        in_commit = rng.randint(1, 3) if n % 2 == 0 else None
-        lines = kill_when(run_worker(settings.data_dir, 10), rng, inside_commit=in_commit)
-        inside += in_commit is not None and lines.count("COMMITTING") == in_commit and lines[-1] == "COMMITTING"
+        add_records(settings, 40 + n * 20, 20)  # two batches or more per run
+        if n % 2 == 0:  # held in a phase of its 1st or 2nd commit, then killed: certainly inside
+            at = (rng.randint(1, 2), rng.choice(PHASES))
+            lines = kill_at(run_worker(settings.data_dir, 10, at), f"PAUSED {at[0]} {at[1]}")
+            assert killed_inside_commit(lines), lines[-3:]
+            assert f"COMMITTED {at[0]}" not in lines
+        else:  # running freely, killed right after its k-th line: anywhere in the run, by progress
+            lines = kill_at(run_worker(settings.data_dir, 10), rng.randint(1, 12))
+        inside += killed_inside_commit(lines)
         check_after_kill(settings, lines, 10)
-    print(f"100 SIGKILLs, {inside} of them inside a commit")
-    assert inside >= 50
-    proc = run_worker(settings.data_dir, 10)
-    out, _ = proc.communicate(timeout=120)
+    print(f"100 SIGKILLs, {inside} of them held inside a commit")
+    assert inside == 50
+    proc = run_worker(settings.data_dir, 500)  # the backlog the kills left, in a few commits
+    out, _ = proc.communicate(timeout=300)
     assert "DONE" in out, "the next writer succeeds with no manual step"
     assert sorted(visible(settings)) == sorted(store_order(settings))
     lock = writing.index_dir(settings.data_dir).resolve() / "MAIN_WRITELOCK"
@@ -302,3 +325,15 @@ def test_dataclass_records_never_half_written(tmp_path: Path) -> None:
         with pytest.raises(ValueError):
             store.add_page(broken)
         assert store.count() == 3 and store.get(broken.id) is None
+
+
+def test_the_live_store_runs_wal_with_full_fsync(tmp_path: Path) -> None:
+    """Read the settings back from a live store: a SIGKILL cannot see a missing fsync, this can."""
+    with RecordStore(tmp_path) as store:
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 2  # 2 = FULL; NORMAL is 1, OFF 0
+    other = sqlite3.connect(tmp_path / RecordStore.FILE)
+    try:  # WAL is a property of the file: a second connection sees it too
+        assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        other.close()

@@ -50,12 +50,12 @@ def test_parsed_sample_equals_ground_truth(sample: Path, truth: dict, tmp_path: 
 def test_both_markups_give_identical_records(seed: int) -> None:
     """Every page kind, rendered as a WordPress theme and as bare HTML, parses to one record."""
     site = load(path=None, environ={}).sites["belarusinfocus"]
-    articles = gen.plan(150, seed, site)
+    articles = gen.plan(150, seed)
     checked = 0
     for a in articles:
         for p in a.pages:
-            wp = parse_article(p.url, gen.page_html(a, p, site, markup="wp"), site)
-            plain = parse_article(p.url, gen.page_html(a, p, site, markup="plain"), site)
+            wp = parse_article(p.url, gen.page_html(a, p, markup="wp"), site)
+            plain = parse_article(p.url, gen.page_html(a, p, markup="plain"), site)
             assert wp == plain, (p.url, p.kind)
             checked += 1
     assert checked >= 150
@@ -69,9 +69,8 @@ def test_yearless_sidebar_and_menu_labels_never_leak_into_records(truth: dict) -
 
 
 def test_markups_are_really_different() -> None:
-    site = load(path=None, environ={}).sites["belarusinfocus"]
-    a = gen.plan(5, 3, site)[0]
-    wp = gen.page_html(a, a.pages[0], site, markup="wp")
-    plain = gen.page_html(a, a.pages[0], site, markup="plain")
+    a = gen.plan(5, 3)[0]
+    wp = gen.page_html(a, a.pages[0], markup="wp")
+    plain = gen.page_html(a, a.pages[0], markup="plain")
     assert 'class="' in wp and 'class="' not in plain
     assert render.MARKUPS == ("wp", "plain")

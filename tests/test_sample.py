@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import re
+import statistics
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-from sitrep.crawler.sample.generate import generate
+from sitrep.crawler.sample.generate import generate, plan
 from sitrep.crawler.sample.server import SampleServer
 
 
@@ -70,3 +72,34 @@ def test_server_rewrites_absolute_links_to_its_port(server: SampleServer) -> Non
     _, feed = fetch(server, "belarusinfocus.pro", "/feed/")
     assert f"http://belarusinfocus.pro:{server.port}/".encode() in feed
     assert b"https://belarusinfocus.pro/" not in feed
+
+
+def test_texts_read_like_the_archive(truth: dict) -> None:
+    """The shares the real archive shows (shared/site/README.md), within a sampling margin."""
+    records = list(truth.values())
+    n = len(records)
+
+    def share(pattern: str) -> float:
+        return sum(bool(re.search(pattern, r.text)) for r in records) / n
+
+    assert statistics.median(len(r.countries) for r in records) == 1
+    assert all(1 <= len(r.countries) <= 3 for r in records)
+    assert 0.55 <= sum("BY" in r.countries for r in records) / n <= 0.75
+    assert 0.25 <= sum("RU" in r.countries for r in records) / n <= 0.40
+    assert 0.18 <= sum("UA" in r.countries for r in records) / n <= 0.32
+    assert 0.33 <= share(r"Lukashenka|Лукашенко|Лукашэнка") <= 0.47
+    assert 0.15 <= share(r"[Ss]anctions|санкц") <= 0.26
+    assert 0.02 <= share(r"\boil\b|нефт|нафт") < 0.10
+    assert 0.02 <= share(r"[Ee]lection|выбор|выбар") < 0.10
+    assert statistics.median(len(r.text.split()) for r in records) >= 200
+    assert sum(any(p.startswith("- ") for p in r.body) for r in records) / n >= 0.25
+
+
+def test_sentences_vary() -> None:
+    """Not one template: many distinct sentence shapes once the country words are blanked out."""
+    shapes = set()
+    for a in plan(200, 5):
+        for p in a.paragraphs:
+            for sentence in re.split(r"(?<=[.!?:])\s+", p):
+                shapes.add(re.sub(r"\b[A-ZА-ЯІЎЁ][\w-]*", "X", sentence))
+    assert len(shapes) >= 60

@@ -5,8 +5,15 @@ layout generation, paginated listings in both styles, feeds, robots.txt, the sam
 two hosts and a numeric slug, Russian and Belarusian pages) and ``<out>/truth.jsonl``: the
 records a correct crawl must end with. Same seed, same bytes.
 
+The truth is independent of the code it checks: the generator decides from its own plain
+tables (topic labels, verdict phrases, URL rules, country forms in ``prose``) and records what
+it placed. It never calls the parser, the URL rules of ``crawler/urls.py``, the date parser or
+the country tagger, so a bug in any of them (or in the site profile's label tables) shows up as
+a difference between a crawl and this truth. Only the id and content hash come from
+``sitrep.record``, whose rule ``tests/test_record.py`` pins with hand-written values.
+
 Weeks that only a listing or a stamp can date are chosen so the Monday rule alone pins their
-year within ``first_year..LAST_YEAR`` (the sample's settings set ``last_year`` to it), so the
+year within ``FIRST_YEAR..LAST_YEAR`` (the sample's settings set ``last_year`` to it), so the
 truth does not depend on any inference cleverer than that rule.
 """
 
@@ -21,15 +28,13 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from sitrep.config import Site, load
-from sitrep.crawler import urls as urlrules
 from sitrep.crawler.sample import chromes, listing_chromes, prose, render
-from sitrep.dates import YearlessRange
 from sitrep.record import Record, finish, make_id
 
-LAST_YEAR = 2025
+FIRST_YEAR, LAST_YEAR = 2014, 2025
 FIRST_WEEK = dt.date(2014, 1, 6)
 MIGRATION = dt.date(2016, 4, 18)  # weeks before this were written on the old site
+MIGRATION_STAMP = dt.datetime(2016, 4, 22, 10, 34)  # the stamp migrated pages carry: not their date
 TRANSITION = dt.date(2017, 1, 2)
 NEW_SITE = dt.date(2018, 1, 1)
 CURRENT_TOPICS = (
@@ -40,10 +45,57 @@ CURRENT_TOPICS = (
     "belarus-russia-relations",
 )
 OLD_TOPICS = (*CURRENT_TOPICS, "economy", "international-relations")
+OLD_SECTION = {"society-and-political-parties": "society-and-politics"}  # an old section's other name
 PRO, INFO = "belarusinfocus.pro", "belarusinfocus.info"
+LANG_PREFIX = {"en": "/", "ru": "/ru/", "be": "/be/"}
 PER_PAGE = 20
-UNKNOWN_VERDICT = "The situation is hard to judge"
 PRIVATE_PATH = "/private/draft-of-the-week/"
+NUMERIC_PATH = re.compile(r"/\d+(?:-\d+)?/")
+
+# The site's words, the generator's own copy (the parser reads the site profile's).
+TOPIC_LABELS = {
+    "en": {
+        "the-ruling-elite": "The ruling elite",
+        "society-and-political-parties": "Society and political parties",
+        "security-issues": "Security issues",
+        "belarus-west-relations": "Belarus-West relations",
+        "belarus-russia-relations": "Belarus-Russia relations",
+        "economy": "Economy",
+        "international-relations": "International relations",
+    },
+    "ru": {
+        "the-ruling-elite": "Правящая элита",
+        "society-and-political-parties": "Общество и политические партии",
+        "security-issues": "Вопросы безопасности",
+        "belarus-west-relations": "Отношения Беларуси и Запада",
+        "belarus-russia-relations": "Отношения Беларуси и России",
+    },
+    "be": {
+        "the-ruling-elite": "Кіруючая эліта",
+        "society-and-political-parties": "Грамадства і палітычныя партыі",
+        "security-issues": "Пытанні бяспекі",
+        "belarus-west-relations": "Адносіны Беларусі і Захаду",
+        "belarus-russia-relations": "Адносіны Беларусі і Расіі",
+    },
+}
+VERDICTS = {  # trend: phrases, the usual one first
+    "en": {
+        "unchanged": ("The situation has not changed", "The situation has not been changed"),
+        "worsened": ("The situation got worse", "The situation has worsened", "The situation has deteriorated"),
+        "improved": ("The situation has gotten better", "The situation got better", "The situation has improved"),
+    },
+    "ru": {
+        "unchanged": ("Ситуация не изменилась",),
+        "worsened": ("Ситуация ухудшилась",),
+        "improved": ("Ситуация улучшилась",),
+    },
+    "be": {
+        "unchanged": ("Сітуацыя не змянілася",),
+        "worsened": ("Сітуацыя пагоршылася",),
+        "improved": ("Сітуацыя палепшылася",),
+    },
+}
+UNKNOWN_VERDICT = "The situation is hard to judge"  # a phrase no table knows: kept, trend unknown
 
 
 @dataclasses.dataclass
@@ -83,21 +135,30 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
 
 
-def monday_unique(week: dt.date, first_year: int, last_year: int = LAST_YEAR) -> bool:
-    """Is ``week`` the only year in the archive's span in which its day and month fall on a Monday?"""
-    r = YearlessRange((week.month, week.day), ((week + dt.timedelta(days=6)).month, (week + dt.timedelta(days=6)).day))
-    return sum(1 for y in range(first_year, last_year + 1) if r.in_year(y)) == 1
+def monday_unique(week: dt.date, first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR) -> bool:
+    """Is ``week``'s year the only one in ``first_year..last_year`` where its day and month fall on a Monday?"""
+    mondays = 0
+    for year in range(first_year, last_year + 1):
+        try:
+            mondays += dt.date(year, week.month, week.day).weekday() == 0
+        except ValueError:  # February 29 outside a leap year
+            continue
+    return mondays == 1
 
 
-def _verdict(rng: random.Random, site: Site, lang: str, trend: str) -> str:
+def _verdict(rng: random.Random, lang: str, trend: str) -> str:
     if lang == "en" and rng.random() < 0.02:
         return UNKNOWN_VERDICT
-    table = site.labels[lang].trends
-    labels = [label for label, value in table.items() if value == trend]
-    return labels[0] if rng.random() < 0.8 else rng.choice(labels)
+    phrases = VERDICTS[lang][trend]
+    return phrases[0] if rng.random() < 0.8 else rng.choice(phrases)
 
 
-def plan(count: int, seed: int, site: Site) -> list[Article]:
+def trend_of(lang: str, verdict: str) -> str | None:
+    """The trend the generator meant by ``verdict`` (None for the unknown phrase)."""
+    return next((trend for trend, phrases in VERDICTS[lang].items() if verdict in phrases), None)
+
+
+def plan(count: int, seed: int) -> list[Article]:
     """Decide every article and the pages it appears on."""
     rng = random.Random(seed)
     weeks = (NEW_SITE.replace(year=LAST_YEAR + 1) - FIRST_WEEK).days // 7
@@ -110,21 +171,14 @@ def plan(count: int, seed: int, site: Site) -> list[Article]:
         if week >= NEW_SITE and rng.random() < 0.12:
             lang = rng.choice(["ru", "be"])
         topic = rng.choice(OLD_TOPICS if week < NEW_SITE else CURRENT_TOPICS)
-        focus = rng.choice([c for c in (prose.EN if lang == "en" else prose.RU) if c != "BY"])
-        mentions = prose.Text()
         while True:
-            title_mentions, text_mentions = prose.Text(), prose.Text()
-            title = prose.title(rng, lang, title_mentions, focus)
-            paragraphs = [prose.paragraph(rng, lang, text_mentions, focus) for _ in range(rng.randint(3, 6))]
+            mentions = prose.Text()
+            title, paragraphs = prose.text(rng, prose.plan_text(rng, lang), mentions)
             rid = make_id(lang, title, paragraphs[0], paragraphs[1:])
             if rid not in seen_ids:
                 seen_ids.add(rid)
-                mentions.add(title_mentions)
-                mentions.add(text_mentions)
                 break
-        if rng.random() < 0.15 and len(paragraphs) > 2:  # "- " bullets inside the body
-            paragraphs[2] = "- " + paragraphs[2]
-        trend = rng.choice(["unchanged", "unchanged", "worsened", "improved"])
+        trend = rng.choice(["unchanged", "unchanged", "unchanged", "unchanged", "worsened", "worsened", "improved"])
         author = rng.choice(prose.AUTHORS) if rng.random() < 0.35 else None
         caption = None
         if rng.random() < 0.3:
@@ -139,12 +193,12 @@ def plan(count: int, seed: int, site: Site) -> list[Article]:
             author=author,
             by_line=bool(author) and lang == "en" and rng.random() < 0.4,
             trend=trend,
-            verdict=_verdict(rng, site, lang, trend),
+            verdict=_verdict(rng, lang, trend),
             caption=caption,
             stamp=None,
             mentions=mentions,
         )
-        _place(rng, article, site, slugs)
+        _place(rng, article, slugs)
         articles.append(article)
     articles.sort(key=lambda a: (a.week, a.n))
     return articles
@@ -159,25 +213,24 @@ def _unique_slug(slugs: set[tuple[str, str]], host: str, base: str) -> str:
 
 
 def _old_section(rng: random.Random, topic: str) -> str:
-    if topic == "society-and-political-parties" and rng.random() < 0.5:
-        return "society-and-politics"
+    if topic in OLD_SECTION and rng.random() < 0.5:
+        return OLD_SECTION[topic]
     return topic
 
 
-def _place(rng: random.Random, a: Article, site: Site, slugs: set[tuple[str, str]]) -> None:
+def _place(rng: random.Random, a: Article, slugs: set[tuple[str, str]]) -> None:
     """Put an article on its pages, by era: old .info site, transitional .info, current .pro."""
     markup = lambda: rng.choice(render.MARKUPS)  # noqa: E731 - one markup per page, seeded
     slug = _unique_slug(slugs, "any", _slug(a.title))
     if a.lang != "en":
-        prefix = site.lang_prefixes[a.lang]
-        a.pages.append(Page(PRO, f"{prefix}{a.topic}/{a.topic}-{a.n}/", "current", markup(), {}))
+        a.pages.append(Page(PRO, f"{LANG_PREFIX[a.lang]}{a.topic}/{a.topic}-{a.n}/", "current", markup(), {}))
         return
-    unique = monday_unique(a.week, site.first_year)
+    unique = monday_unique(a.week)
     if a.week < TRANSITION:
         section = _old_section(rng, a.topic)
         migrated = a.week < MIGRATION and rng.random() < 0.5
         a.stamp = (
-            dt.datetime(2016, 4, 22, 10, 34)
+            MIGRATION_STAMP
             if migrated
             else dt.datetime.combine(a.week + dt.timedelta(days=rng.randrange(7)), dt.time(10, rng.randrange(60)))
         )
@@ -214,30 +267,33 @@ def _place(rng: random.Random, a: Article, site: Site, slugs: set[tuple[str, str
 # --- rendering ---------------------------------------------------------------------------
 
 
-def chrome(site: Site, lang: str, pad_kb: int = 0) -> render.Chrome:
-    prefix = site.lang_prefixes.get(lang, "/")
-    root = f"https://{PRO}{prefix}analytics/" if lang != "en" else f"https://{PRO}/analytics/"
-    topics = [(site.topic_label(t, lang) or t, f"{root}{t}/" if lang == "en" else root) for t in CURRENT_TOPICS]
-    return render.Chrome(lang=lang, labels=site.labels[lang], topics=topics, listing_root=root, pad_kb=pad_kb)
+def listing_root(lang: str) -> str:
+    return f"https://{PRO}{LANG_PREFIX[lang]}analytics/"
 
 
-def printed(a: Article, page: Page, site: Site, similar: list[tuple[str, str, str]] | None = None) -> render.Printed:
+def chrome(lang: str, pad_kb: int = 0) -> render.Chrome:
+    root = listing_root(lang)
+    topics = [(TOPIC_LABELS[lang][t], f"{root}{t}/" if lang == "en" else root) for t in CURRENT_TOPICS]
+    return render.Chrome(lang=lang, labels=render.WORDS[lang], topics=topics, listing_root=root, pad_kb=pad_kb)
+
+
+def _image(caption: str) -> str:
+    """Old pages print a caption's source after "Image:" whatever word the photo credit used."""
+    return re.sub(r"^(Фота|Фото|Photo):", "Image:", caption)
+
+
+def printed(a: Article, page: Page, similar: list[tuple[str, str, str]] | None = None) -> render.Printed:
     """What ``page`` of ``a`` prints: the one decision every markup and chrome renders."""
     paragraphs = tuple(([f"By {a.author}"] if a.by_line else []) + a.paragraphs)
     base = render.Printed(kind=page.kind, lang=a.lang, title=a.title, paragraphs=paragraphs)
     if page.kind == "old":
-        verdict = a.verdict if a.trend == "unchanged" and a.n % 5 < 2 else None
-        caption = (
-            a.caption.replace("Фота:", "Image:").replace("Фото:", "Image:").replace("Photo:", "Image:")
-            if a.caption
-            else None
-        )
-        status = site.labels[a.lang].category_status + (f" - ({verdict})" if verdict else "")
+        verdict = a.verdict if _old_prints_verdict(a) else None
+        status = render.WORDS[a.lang].category_status + (f" - ({verdict})" if verdict else "")
         assert a.stamp is not None  # every old page carries one (``_place``)
         return dataclasses.replace(
             base,
             verdict=verdict,
-            caption=caption,
+            caption=_image(a.caption) if a.caption else None,
             status=status,
             stamp=render.stamp_text(a.stamp),
             similar=tuple(similar or ()),
@@ -247,11 +303,8 @@ def printed(a: Article, page: Page, site: Site, similar: list[tuple[str, str, st
     dash = [" – ", " – ", " — ", " - ", "  –  ", "\xa0– "][a.n % 6]
     topic = None
     if page.kind == "current":
-        label = site.topic_label(a.topic, a.lang) or a.topic
-        topic = (
-            label,
-            chrome(site, a.lang).topics[CURRENT_TOPICS.index(a.topic)][1] if a.topic in CURRENT_TOPICS else "/",
-        )
+        href = f"{listing_root(a.lang)}{a.topic}/" if a.lang == "en" else listing_root(a.lang)
+        topic = (TOPIC_LABELS[a.lang][a.topic], href if a.topic in CURRENT_TOPICS else "/")
     return dataclasses.replace(
         base,
         author="" if a.by_line else (a.author or ""),
@@ -266,15 +319,14 @@ def printed(a: Article, page: Page, site: Site, similar: list[tuple[str, str, st
 def page_html(
     a: Article,
     page: Page,
-    site: Site,
     markup: str | None = None,
     similar: list[tuple[str, str, str]] | None = None,
     pad_kb: int = 0,
 ) -> str:
     """One page of an article in its markup (or the one asked for)."""
     markup = markup or page.markup
-    c = chrome(site, a.lang, pad_kb)
-    p = printed(a, page, site, similar)
+    c = chrome(a.lang, pad_kb)
+    p = printed(a, page, similar)
     paragraphs = list(p.paragraphs)
     if p.kind == "old":
         assert p.status is not None and p.stamp is not None
@@ -304,19 +356,41 @@ def page_html(
     )
 
 
+def _old_prints_verdict(a: Article) -> bool:
+    """Some old pages print "Category status: - (The situation has not changed)"; only that phrase."""
+    return a.trend == "unchanged" and a.n % 5 < 2
+
+
 # --- ground truth --------------------------------------------------------------------------
 
 
-def page_truth(a: Article, page: Page, site: Site) -> dict[str, Any]:
+def canonical_url(urls: list[str]) -> str:
+    """The record's URL, by the site rule as the generator knows it: the current host first,
+    a named slug before a numeric one, then the shortest, then alphabetical; on the current host."""
+
+    def rank(url: str) -> tuple[bool, bool, int, str]:
+        host, path = url.split("/", 3)[2], "/" + url.split("/", 3)[3]
+        return (host != PRO, bool(NUMERIC_PATH.fullmatch(path)), len(url), url)
+
+    best = min(urls, key=rank)
+    return f"https://{PRO}/" + best.split("/", 3)[3]
+
+
+def _url_topic(a: Article, page: Page) -> str | None:
+    """The topic a page's URL names: its first section when the path has two (after the language)."""
+    return a.topic if page.path.strip("/").count("/") == 1 + (a.lang != "en") else None
+
+
+def page_truth(a: Article, page: Page) -> dict[str, Any]:
     """What one page of ``a`` must parse to on its own, from what the generator printed on it."""
-    p = printed(a, page, site)
+    p = printed(a, page)
     return {
         "title": a.title,
         "lead": a.paragraphs[0],
         "body": list(a.paragraphs[1:]),
         "week_start": a.week.isoformat() if p.week else None,
         "trend_label": p.verdict,
-        "topic": a.topic if p.topic else urlrules.topic_from_url(page.url, site),
+        "topic": a.topic if p.topic else _url_topic(a, page),
         "author": p.author or (a.author if a.by_line else None),
         "stamp": a.stamp.isoformat(timespec="minutes") if p.stamp and a.stamp else None,
         "captions": [p.caption] if p.caption else [],
@@ -324,45 +398,32 @@ def page_truth(a: Article, page: Page, site: Site) -> dict[str, Any]:
     }
 
 
-def truth(a: Article, site: Site) -> Record:
+def truth(a: Article) -> Record:
     """The record a correct crawl ends with for ``a``, from what the generator itself decided."""
-    seen = [p for p in a.pages]
-    urls = sorted({urlrules.normalise(p.url, site) for p in seen})
-    kinds = {p.kind for p in seen}
+    urls = sorted({p.url for p in a.pages})  # pages are placed at their normal form
+    kinds = {p.kind for p in a.pages}
     layout = next(k for k in ("current", "transitional", "old", "headerless") if k in kinds)
-    printed = kinds & {"current", "transitional"}
-    listed = any(p.listed for p in seen)
+    week_printed = kinds & {"current", "transitional"}
     week_start, source = None, "none"
-    if printed:
+    if week_printed:
         week_start, source = a.week, "week"
-    elif listed:
+    elif any(p.listed for p in a.pages):
         week_start, source = a.week, "listing"
-    elif a.stamp and a.stamp.date() != dt.date(2016, 4, 22):
+    elif a.stamp and a.stamp != MIGRATION_STAMP:
         week_start, source = a.stamp.date() - dt.timedelta(days=a.stamp.weekday()), "stamp"
-    if "current" in kinds:
-        topic = a.topic
-    else:
-        url_topics = [urlrules.topic_from_url(p.url, site) for p in seen]
-        topic = next((t for t in url_topics if t), None)
-    trend_label = None
-    if printed or ("old" in kinds and a.trend == "unchanged" and a.n % 5 < 2):
-        trend_label = a.verdict
-    trend = site.labels[a.lang].trends.get(trend_label) if trend_label else None
+    # a topic is printed on current pages, and named by the first section of a two-section path
+    sectioned = any(p.path.strip("/").count("/") == 1 + (a.lang != "en") for p in a.pages)
+    topic = a.topic if "current" in kinds or sectioned else None
+    trend_label = a.verdict if week_printed or ("old" in kinds and _old_prints_verdict(a)) else None
     caption = None
-    if a.caption:
-        caption = (
-            a.caption
-            if kinds - {"old", "headerless"}
-            else a.caption.replace("Фота:", "Image:").replace("Фото:", "Image:").replace("Photo:", "Image:")
-        )
-    if "headerless" in kinds and not kinds - {"headerless"}:
-        caption = None
+    if a.caption and kinds != {"headerless"}:
+        caption = a.caption if kinds - {"old", "headerless"} else _image(a.caption)
     countries = sorted(a.mentions.countries.items(), key=lambda kv: (-kv[1], kv[0]))
     orgs = sorted(a.mentions.orgs.items(), key=lambda kv: (-kv[1], kv[0]))
     record = Record(
         id=make_id(a.lang, a.title, a.paragraphs[0], a.paragraphs[1:]),
         site="belarusinfocus",
-        url=urlrules.canonical(urls, site),
+        url=canonical_url(urls),
         urls=tuple(urls),
         lang=a.lang,
         layout=layout,
@@ -375,10 +436,10 @@ def truth(a: Article, site: Site) -> Record:
         date_source=source,
         stamp=a.stamp.isoformat(timespec="minutes") if a.stamp and "old" in kinds else None,
         topic=topic,
-        topic_label=site.topic_label(topic, a.lang) if topic else None,
-        trend=trend,
+        topic_label=TOPIC_LABELS[a.lang][topic] if topic else None,
+        trend=trend_of(a.lang, trend_label) if trend_label else None,
         trend_label=trend_label,
-        author=a.author if a.by_line or printed else None,
+        author=a.author if a.by_line or week_printed else None,
         captions=(caption,) if caption else (),
         countries=tuple(c for c, _ in countries),
         country_counts=tuple(countries),
@@ -398,7 +459,6 @@ def _write(root: Path, host: str, path: str, text: str, name: str = "index.html"
 
 def _listing_pages(
     root: Path,
-    site: Site,
     host: str,
     base: str,
     heading: str,
@@ -408,7 +468,7 @@ def _listing_pages(
     extra_first: list[tuple[str, str, str]] | None = None,
     chrome_name: str | None = None,
 ) -> int:
-    c = chrome(site, lang)
+    c = chrome(lang)
     chunks = [entries[i : i + PER_PAGE] for i in range(0, len(entries), PER_PAGE)] or [[]]
     for i, chunk in enumerate(chunks, start=1):
         links = []
@@ -442,20 +502,25 @@ def generate(
     """
     out = Path(out)
     root = out / "site"
-    site = load(path=None, environ={}).sites["belarusinfocus"]
-    articles = plan(count, seed, site)
+    articles = plan(count, seed)
     listings: dict[tuple[str, str, str], list[tuple[Article, Page]]] = defaultdict(list)
     feeds: dict[str, list[tuple[Article, Page]]] = defaultdict(list)
     for a in articles:
         for p in a.pages:
             if a.lang != "en":
-                listings[(PRO, f"{site.lang_prefixes[a.lang]}analytics/", a.lang)].append((a, p))
+                listings[(PRO, f"{LANG_PREFIX[a.lang]}analytics/", a.lang)].append((a, p))
             elif not p.listed:
                 feeds[p.host].append((a, p))
             elif p.host == PRO:
                 listings[(PRO, f"/analytics/{a.topic}/", "en")].append((a, p))
             else:
                 listings[(INFO, "/" + p.path.strip("/").split("/")[0] + "/", "en")].append((a, p))
+    for topic in CURRENT_TOPICS:  # every listing the site profile starts from exists, even when empty
+        listings[(PRO, f"/analytics/{topic}/", "en")]
+    for lang in ("ru", "be"):
+        listings[(PRO, f"{LANG_PREFIX[lang]}analytics/", lang)]
+    for section in (*OLD_TOPICS, *OLD_SECTION.values()):
+        listings[(INFO, f"/{section}/", "en")]
     by_section: dict[str, list[tuple[Article, Page]]] = defaultdict(list)
     for a in articles:
         for p in a.pages:
@@ -469,9 +534,9 @@ def generate(
                 others = [x for x in by_section[p.path.split("/")[1]] if x[0] is not a][:3]
                 similar = [(o.title, op.path, render.stamp_text(o.stamp)) for o, op in others]
             html = (
-                chromes.article(chrome_name, printed(a, p, site, similar), chrome(site, a.lang))
+                chromes.article(chrome_name, printed(a, p, similar), chrome(a.lang))
                 if chrome_name
-                else page_html(a, p, site, similar=similar, pad_kb=page_kb)
+                else page_html(a, p, similar=similar, pad_kb=page_kb)
             )
             _write(root, p.host, p.path, html)
             pages_written += 1
@@ -484,10 +549,11 @@ def generate(
         items.sort(key=lambda ap: (ap[0].week, ap[0].n), reverse=True)
         entries = [(a.title, p.path + p.query, render.week_text(lang, a.week, with_year=False)) for a, p in items]
         topic = base.strip("/").split("/")[-1]
+        old_name = {section: topic for topic, section in OLD_SECTION.items()}
         heading = (
-            site.labels[lang].listing_heads[0]
+            render.WORDS[lang].listing_heads[0]
             if lang != "en" or topic == "analytics"
-            else (site.topic_label(site.old_sections.get(topic, topic)) or topic)
+            else TOPIC_LABELS["en"][old_name.get(topic, topic)]
         )
         extra = (
             [("Draft of the week", PRIVATE_PATH, "March 18 – March 24")]
@@ -495,7 +561,7 @@ def generate(
             else None
         )
         listing_count += _listing_pages(
-            root, site, host, base, heading, lang, entries, "path" if host == PRO else "query", extra, chrome_name
+            root, host, base, heading, lang, entries, "path" if host == PRO else "query", extra, chrome_name
         )
     for host in (PRO, INFO):
         items = sorted(feeds.get(host, []), key=lambda ap: ap[0].n)
@@ -509,7 +575,7 @@ def generate(
         _write(root, host, "/feed/", render.feed(f"https://{host}/", feed_items), name="index.xml")
         _write(root, host, "/", "User-agent: *\nDisallow: /private/\nDisallow: /wp-admin/\n", name="robots.txt")
     _write(root, PRO, PRIVATE_PATH, "<html><body><h1>Not for crawlers</h1></body></html>\n")
-    records = sorted((truth(a, site) for a in articles), key=lambda r: r.id)
+    records = sorted((truth(a) for a in articles), key=lambda r: r.id)
     with (out / "truth.jsonl").open("w", encoding="utf-8") as fh:
         for record in records:
             fh.write(record.to_json() + "\n")

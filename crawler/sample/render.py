@@ -11,10 +11,20 @@ import dataclasses
 import datetime as dt
 from html import escape
 
-from sitrep import dates
-from sitrep.config import Labels
-
-EN_MONTHS = tuple(name.capitalize() for name in dates.EN_MONTHS)
+EN_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 RU_GEN = (
     "января",
     "февраля",
@@ -44,6 +54,55 @@ BE_GEN = (
     "снежня",
 )
 MARKUPS = ("wp", "plain")
+
+
+@dataclasses.dataclass(frozen=True)
+class Words:
+    """The words a page of one language prints around the article (the renderer's own copy)."""
+
+    listing_heads: tuple[str, ...]
+    category_status: str
+    boilerplate: tuple[str, ...]  # subscribed, newsletter, similar, situation, subscribe us, read more
+
+
+WORDS = {
+    "en": Words(
+        ("All trends",),
+        "Category status:",
+        (
+            "You have been successfully subscribed",
+            "Subscribe to our newsletter",
+            "Similar articles",
+            "Situation in Belarus",
+            "Subscribe to us",
+            "Read more",
+        ),
+    ),
+    "ru": Words(
+        ("Все тренды",),
+        "Статус категории:",
+        (
+            "Вы успешно подписались",
+            "Подпишитесь на рассылку",
+            "Похожие статьи",
+            "Ситуация в Беларуси",
+            "Подписывайтесь",
+            "Читать далее",
+        ),
+    ),
+    "be": Words(
+        ("Усе трэнды",),
+        "Статус катэгорыі:",
+        (
+            "Вы паспяхова падпісаліся",
+            "Падпішыцеся на рассылку",
+            "Падобныя артыкулы",
+            "Сітуацыя ў Беларусі",
+            "Падпісвайцеся",
+            "Чытаць далей",
+        ),
+    ),
+}
 SIDEBAR_WEEK = dt.date(2024, 3, 18)  # the "current week" the sidebar shows, without its year
 
 
@@ -90,7 +149,7 @@ class Chrome:
     """What every page of one language carries around the article: menu, sidebar, boilerplate."""
 
     lang: str
-    labels: Labels
+    labels: Words
     topics: list[tuple[str, str]]  # (label, listing href)
     listing_root: str
     pad_kb: int = 0  # theme scripts, styles and icons around the text, as on the real site (~30 KB pages)
@@ -159,12 +218,20 @@ def _page(c: Chrome, markup: str, title: str, main: str) -> str:
 
 
 def _paragraphs(paragraphs: list[str], markup: str) -> str:
-    if markup == "wp":
-        return "".join(
-            f"<p>{escape(p)}</p>" if not p.startswith("- ") else f"<ul><li>{escape(p[2:])}</li></ul>"
-            for p in paragraphs
-        )
-    return "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+    """Paragraphs; in ``wp`` a run of "- " items is one bulleted list, in ``plain`` they stay dashed lines."""
+    if markup != "wp":
+        return "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+    out, items = [], []
+    for p in [*paragraphs, ""]:
+        if p.startswith("- "):
+            items.append(f"<li>{escape(p[2:])}</li>")
+            continue
+        if items:
+            out.append(f"<ul>{''.join(items)}</ul>")
+            items = []
+        if p:
+            out.append(f"<p>{escape(p)}</p>")
+    return "".join(out)
 
 
 def _caption(caption: str | None, markup: str) -> str:
