@@ -153,3 +153,25 @@ def test_ten_thousand_mutations_raise_nothing_but_parse_error() -> None:
         for day in (record.week_start, record.week_end):
             assert day is None or (len(day) == 10 and day[4] == "-")
     assert accepted > 1000 and errors > 1000  # both paths were really exercised
+
+
+EMPTY_LISTING = """<html><head><title>Society and politics</title></head><body>
+<div><a href="/">Minsk Monitor</a></div>
+<div><h1>Society and politics</h1><div></div><ul><li></li></ul></div>
+<div><a href="/impressum/">Impressum</a> · Updated March 18, 2024</div></body></html>"""
+ONE_ENTRY_LISTING = EMPTY_LISTING.replace(
+    "<div></div>", '<div><p>May 7 – May 13</p><p><a href="/society-and-politics/a-lone-text/">A lone text</a></p></div>'
+)
+
+
+def test_an_empty_listing_has_no_entries_and_a_lone_dated_entry_is_kept() -> None:
+    """An empty listing's only article-shaped link is the footer's: never an entry. A listing of
+    one dated text keeps it (hand-written pages; found by a whole foreign-chrome crawl)."""
+    from sitrep.crawler.parsers import listing
+
+    site = load(path=None, environ={}).site
+    url = "https://belarusinfocus.info/society-and-politics/"
+    assert listing.parse(url, EMPTY_LISTING, site, year=2025).entries == ()
+    (entry,) = listing.parse(url, ONE_ENTRY_LISTING, site, year=2025).entries
+    assert entry.url == "https://belarusinfocus.info/society-and-politics/a-lone-text/"
+    assert entry.title == "A lone text"

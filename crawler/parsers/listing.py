@@ -110,6 +110,8 @@ def _entries(page: Page) -> list[_Entry]:
     parent, best = max(groups.items(), key=lambda kv: (sum(1 for e in kv[1] if e.week), len(kv[1])))
     if not any(e.week for e in best):
         _flat_weeks(page, parent, best)
+    if len(best) == 1 and not best[0].week and not headed:
+        return []  # one bare link, no week, no heading: a footer's or a menu's, on an empty listing
     return best
 
 
