@@ -47,6 +47,7 @@ def main() -> None:
             "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
             "DOWNLOAD_DELAY": 0,
             "SITREP_RESOLVE": json.loads(sys.argv[2]),
+            "SITREP_CONFIGURED": True,  # the map above is the one to use (not settings.toml's crawl.resolve)
             **{k: v for k, v in vars(crawler_settings).items() if k.endswith("DNS_RESOLVER")},
         }
     )
