@@ -185,26 +185,6 @@ def test_reparse_keeps_what_the_next_refresh_sends(tmp_path: Path) -> None:
 # --- 3. sitemaps -----------------------------------------------------------------------------
 
 
-def test_robots_names_the_sitemap_and_every_child_is_read(crawled_sitemap: tuple[Path, list[Hit]]) -> None:
-    sample, hits = crawled_sitemap
-    asked = Counter((h.host, h.target) for h in hits)
-    for host in (PRO, INFO):
-        assert asked[(host, "/robots.txt")] == 1, "robots.txt read once, for its rules and its sitemaps"
-        assert asked[(host, "/sitemap_index.xml")] == 1
-        children = {t: n for (h, t), n in asked.items() if h == host and re.fullmatch(r"/sitemap-\d+\.xml", t)}
-        pages = sum(1 for _ in (sample / "site" / host).rglob("index.html"))
-        assert len(children) == -(-pages // 100) > 0 and set(children.values()) == {1}, "each child once"
-        assert not asked[(host, "/wp-sitemap.xml")] + asked[(host, "/sitemap.xml")], "named: no guessing"
-
-
-@pytest.fixture
-def crawled_sitemap(tmp_path: Path) -> tuple[Path, list[Hit]]:
-    sample = site(tmp_path, count=80)
-    with serve(sample / "site") as srv:
-        _, hits = crawl(srv, tmp_path)
-    return sample, hits
-
-
 def test_the_sitemap_finds_texts_no_listing_or_feed_links(tmp_path: Path) -> None:
     """Five texts unlinked from every listing and feed: the sitemap finds them; without a
     sitemap they are missed (so it was the sitemap that found them)."""
@@ -237,7 +217,15 @@ def test_a_later_crawl_fetches_only_the_page_whose_lastmod_is_newer(tmp_path: Pa
     path = "/" + target.urls[0].split("/", 3)[3]
     file = sample / "site" / PRO / path.strip("/") / "index.html"
     with serve(sample / "site") as srv:
-        crawl(srv, tmp_path)
+        _, first = crawl(srv, tmp_path)
+        asked = Counter((h.host, h.target) for h in first)
+        for host in (PRO, INFO):  # robots.txt names the sitemap index: every child read, nothing guessed
+            assert asked[(host, "/robots.txt")] == 1, "robots.txt read once, for its rules and its sitemaps"
+            assert asked[(host, "/sitemap_index.xml")] == 1
+            children = {t: n for (h, t), n in asked.items() if h == host and re.fullmatch(r"/sitemap-\d+\.xml", t)}
+            pages = sum(1 for _ in (sample / "site" / host).rglob("index.html"))
+            assert len(children) == -(-pages // 100) > 0 and set(children.values()) == {1}, "each child once"
+            assert not asked[(host, "/wp-sitemap.xml")] + asked[(host, "/sitemap.xml")]
         _, quiet = crawl(srv, tmp_path)
         assert article_hits(quiet, sample) == [], "nothing dated after the first crawl: no page asked for"
         file.write_text(
