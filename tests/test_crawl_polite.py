@@ -102,14 +102,24 @@ def test_a_site_serving_one_form_of_listing_pages_gets_that_form(tmp_path: Path,
 
 
 def test_two_links_to_one_page_in_both_forms_fetch_it_once(tmp_path: Path) -> None:
-    """The current host links page N as ``/page/N/`` and its "Next" as ``?paged=N``: one request."""
+    """Odd listing pages link their neighbours as ``?paged=N``, the others as ``/page/N/``: each
+    listing page is linked in both forms from two pages, and asked for once."""
     sample = site(tmp_path)
+    paged = listing_pages(sample)
+    for host, base, n in paged:
+        if n % 2:
+            file = sample / "site" / host / base.strip("/") / "page" / str(n) / "index.html"
+            text = re.sub(r'href="([^"?]*/)page/(\d+)/"', r'href="\1?paged=\2"', file.read_text(encoding="utf-8"))
+            file.write_text(text, encoding="utf-8")
     with serve(sample / "site", sitemap=False) as srv:
         _, hits = crawl(srv, tmp_path)
     targets = Counter((h.host, h.target) for h in hits)
-    for host, base, n in listing_pages(sample):
-        forms = targets[(host, f"{base}page/{n}/")] + targets[(host, f"{base}?paged={n}")]
-        assert forms == 1, (host, base, n)
+    both = 0
+    for host, base, n in paged:
+        path, query = targets[(host, f"{base}page/{n}/")], targets[(host, f"{base}?paged={n}")]
+        assert path + query == 1, (host, base, n)
+        both += query
+    assert 0 < both < len(paged), "some pages were reached by the query form, some by the path form"
     assert [t for t, k in targets.items() if k > 1] == [], "no URL asked for twice"
     assert_every_record(tmp_path / "data", sample)
 
@@ -171,13 +181,18 @@ def test_refresh_asks_conditionally_and_counts_304s_as_unchanged(tmp_path: Path)
         assert capture[1] == 200, "the newest capture is the changed page, not a 304"
 
 
-def test_reparse_keeps_what_the_next_refresh_sends(tmp_path: Path) -> None:
-    """A re-parse rewrites the pages table; the validators stay, so a refresh after it is still 304s."""
+def test_reparse_after_a_refresh_keeps_records_and_validators(tmp_path: Path) -> None:
+    """A 304 leaves the page's full capture the newest one (a re-parse reads it, nothing is
+    removed); a re-parse keeps the validators, so the next refresh is 304s again."""
     sample = site(tmp_path, count=30)
     with serve(sample / "site") as srv:
         crawl(srv, tmp_path)
+        _, hits = crawl(srv, tmp_path, "--refresh")
+        assert {h.status for h in article_hits(hits, sample)} == {304}
         done = run_sitrep("--settings", str(tmp_path / "settings.toml"), "reparse", "--json")
         assert done.returncode == 0, done.stderr
+        report = json.loads(done.stdout)
+        assert (report["removed"], report["changed"], report["records"]) == ([], {}, 30)
         _, hits = crawl(srv, tmp_path, "--refresh")
     assert {h.status for h in article_hits(hits, sample)} == {304}
 
