@@ -77,12 +77,9 @@ def changed_since(lastmod: str | None, checked_at: str | None) -> bool:
     No lastmod, or one that is not a W3C date, says nothing: False. A bare date (``2024-05-01``)
     covers its whole day, so a page changed later on the day we fetched it is not missed.
     """
-    when = _instant(lastmod)
-    if when is None or not checked_at:
+    when, checked = _instant(lastmod), _instant(checked_at)
+    if when is None or checked is None:
         return False
-    checked = _instant(checked_at)
-    if checked is None:
-        return True
     if len(lastmod.strip()) == 10:  # type: ignore[union-attr]
         return when.date() >= checked.date()
     return when > checked
