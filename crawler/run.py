@@ -109,7 +109,9 @@ class CrawlReport:
         c = self.counts
         return (
             f"crawl {self.status}: {c.get('fetched', 0)} pages fetched, {c.get('new', 0)} new, {c.get('changed', 0)} changed, "
-            f"{c.get('unchanged', 0)} unchanged, {c.get('duplicate', 0)} duplicate records, {c.get('parse_errors', 0)} parse errors, "
+            f"{c.get('unchanged', 0)} unchanged"
+            + (f" ({c['not_modified']} answered 304 Not Modified)" if c.get("not_modified") else "")
+            + f", {c.get('duplicate', 0)} duplicate records, {c.get('parse_errors', 0)} parse errors, "
             f"{c.get('failed', 0)} failed, {c.get('dropped', 0)} dropped; {self.indexed} indexed (run {self.run_id})"
             + (f"; {c['unknown_verdicts']} verdicts not in the trends table" if c.get("unknown_verdicts") else "")
             + f"; of {c.get('parsed', 0)} article pages parsed, {c.get('undated', 0)} undated, "

@@ -42,6 +42,9 @@ def test_the_summary_line_counts_undated_records_and_missing_verdicts() -> None:
     assert "internal errors" not in report.summary()
     failed = CrawlReport(1, "failed", 3, {**OK, "internal_errors": 2}, [], [], 0, "x")
     assert "2 internal errors" in failed.summary()
+    refresh = CrawlReport(2, "ok", 0, {**OK, "unchanged": 80, "not_modified": 78}, [], [], 0, "")
+    assert "80 unchanged (78 answered 304 Not Modified), " in refresh.summary()
+    assert "304" not in report.summary(), "no conditional answers, no mention"
 
 
 BUG = """
