@@ -11,6 +11,7 @@ Each prints one JSON line.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import resource
@@ -93,48 +94,65 @@ def build(engine: str, data: Path) -> dict[str, object]:
     return {"records": count, "seconds": wall, "cpu_seconds": cpu, "rate": count / wall, "rss_mb": rss_mb()}
 
 
-def engines(data: Path) -> dict[str, tuple[Callable[[Query], dict[str, Any]], Callable[[], None]]]:
-    """Each engine as (answer a query, close). An engine that was not built is left out."""
-    import fts
+def engines(
+    data: Path, only: str | None = None
+) -> dict[str, tuple[Callable[[Query], dict[str, Any]], Callable[[], None]]]:
+    """Each engine as (answer a query, close); with ``only``, that one engine and nothing of the
+    others imported (its memory alone). An engine that was not built is left out."""
+    import fts  # sqlite3 and the shared constants only
 
-    from sitrep.search.api import Archive
+    out: dict[str, tuple[Callable[[Query], dict[str, Any]], Callable[[], None]]] = {}
+    if only in (None, "sitrep"):
+        from sitrep.search.api import Archive
 
-    archive = Archive(settings_for(data))
-    base = fts.FtsSearch(data / "fts.sqlite3")
+        archive = Archive(settings_for(data))
 
-    def ours(q: Query) -> dict[str, Any]:
-        results = archive.search(
-            q.text,
-            countries=[q.country] if q.country else (),
-            topics=[q.topic] if q.topic else (),
-            trends=[q.trend] if q.trend else (),
-            since=q.since,
-            until=q.until,
-            sort=q.sort,
-            facets=("countries", "topic", "trend", "year") if q.facets else (),
-            per_page=fts.TOP,
-        )
-        return {"total": results.total, "hits": [h.record for h in results.hits]}
+        def ours(q: Query) -> dict[str, Any]:
+            results = archive.search(
+                q.text,
+                countries=[q.country] if q.country else (),
+                topics=[q.topic] if q.topic else (),
+                trends=[q.trend] if q.trend else (),
+                since=q.since,
+                until=q.until,
+                sort=q.sort,
+                facets=("countries", "topic", "trend", "year") if q.facets else (),
+                per_page=fts.TOP,
+            )
+            return {"total": results.total, "hits": [h.record for h in results.hits]}
 
-    def theirs(q: Query) -> dict[str, Any]:
-        return base.search(
-            q.text,
-            country=q.country,
-            since=q.since,
-            until=q.until,
-            topic=q.topic,
-            trend=q.trend,
-            sort=q.sort,
-            facets=q.facets,
-        )
+        out["sitrep"] = (ours, archive.close)
+    if only in (None, "fts5"):
+        base = fts.FtsSearch(data / "fts.sqlite3")
 
-    out = {"sitrep": (ours, archive.close), "fts5": (theirs, base.close)}
-    if (data / "tantivy").exists():
+        def theirs(q: Query) -> dict[str, Any]:
+            return base.search(
+                q.text,
+                country=q.country,
+                since=_monday(q.since),
+                until=q.until,
+                topic=q.topic,
+                trend=q.trend,
+                sort=q.sort,
+                facets=q.facets,
+            )
+
+        out["fts5"] = (theirs, base.close)
+    if only in (None, "tantivy") and (data / "tantivy").exists():
         import tantivy_engine
 
         engine = tantivy_engine.TantivySearch(data / "tantivy")
         out["tantivy"] = (engine.search, engine.close)
     return out
+
+
+def _monday(day: str | None) -> str | None:
+    """README's date rule for a range given in days: every week holding one of its days matches,
+    so the week holding the first day counts though it starts the Sunday before or earlier."""
+    if day is None:
+        return None
+    date = dt.date.fromisoformat(day)
+    return (date - dt.timedelta(days=date.weekday())).isoformat()
 
 
 def pct(values: list[float], p: float) -> float:
@@ -180,11 +198,7 @@ def run_queries(data: Path, rounds: int) -> dict[str, object]:
 
 def memory(engine: str, data: Path) -> dict[str, object]:
     """Peak RSS of one engine, alone in its process, after answering every query once."""
-    answer = engines(data)
-    ask, _ = answer[engine]
-    for name, (_, close) in answer.items():
-        if name != engine:
-            close()
+    ask, _ = engines(data, only=engine)[engine]
     base = rss_mb()
     for q in queries(Corpus.make()):
         ask(q)
