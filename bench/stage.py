@@ -11,6 +11,7 @@ Each prints one JSON line.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -38,6 +39,51 @@ def rss_mb() -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class TreePeak:
+    """The peak of the summed RSS of this process and every process under it, sampled every
+    20 ms while the block runs: Whoosh's writer processes and the crawl's parsing worker hold
+    memory beside the main process at the same time, and a peak of one process misses that."""
+
+    def __enter__(self) -> TreePeak:
+        import threading
+
+        self.peak_kb = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+    @property
+    def mb(self) -> float:
+        return max(self.peak_kb / 1024, rss_mb())  # never below this process's own high-water mark
+
+    def _sample(self) -> None:
+        while not self._done.wait(0.02):
+            self.peak_kb = max(self.peak_kb, sum(_rss_kb(pid) for pid in _tree(os.getpid())))
+
+
+def _tree(pid: int) -> list[int]:
+    pids, i = [pid], 0
+    while i < len(pids):
+        for task in Path(f"/proc/{pids[i]}/task").glob("*/children"):
+            with contextlib.suppress(OSError):  # the task ended between listing and reading
+                pids += [int(c) for c in task.read_text().split()]
+        i += 1
+    return pids
+
+
+def _rss_kb(pid: int) -> int:
+    with contextlib.suppress(OSError):  # the process ended between listing and reading
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
 
 
 def cpu_seconds() -> float:
@@ -77,6 +123,12 @@ def store_records(data: Path) -> Iterator[Any]:
 
 
 def build(engine: str, data: Path) -> dict[str, object]:
+    with TreePeak() as peak:
+        wall, cpu, count = _build(engine, data)
+    return {"records": count, "seconds": wall, "cpu_seconds": cpu, "rate": count / wall, "rss_mb": peak.mb}
+
+
+def _build(engine: str, data: Path) -> tuple[float, float, int]:
     wall, cpu = time.perf_counter(), cpu_seconds()
     if engine == "sitrep":
         from sitrep.index.writing import rebuild_index
@@ -90,8 +142,7 @@ def build(engine: str, data: Path) -> dict[str, object]:
         import tantivy_engine
 
         count = tantivy_engine.build(data / "tantivy", store_records(data))
-    wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
-    return {"records": count, "seconds": wall, "cpu_seconds": cpu, "rate": count / wall, "rss_mb": rss_mb()}
+    return time.perf_counter() - wall, cpu_seconds() - cpu, count
 
 
 def engines(
@@ -210,15 +261,15 @@ def crawl(settings_path: Path) -> dict[str, object]:
 
     settings = load(settings_path, environ={})
     started = time.perf_counter()
-    report = run_crawl(settings, update_index=False)
+    with TreePeak() as peak:  # the crawl and its parsing worker
+        report = run_crawl(settings, update_index=False)
     seconds = time.perf_counter() - started
     pages = report.counts.get("fetched", 0)
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the parsing worker (an upper bound)
     return {
         "pages": pages,
         "seconds": seconds,
         "rate": pages / seconds,
-        "rss_mb": rss_mb() + workers,
+        "rss_mb": peak.mb,
         "status": report.status,
     }
 
