@@ -254,3 +254,25 @@ def test_a_later_crawl_fetches_only_the_page_whose_lastmod_is_newer(tmp_path: Pa
     assert report["counts"]["changed"] == 1
     with RecordStore(tmp_path / "data", create=False) as store:
         assert [h["version"] for h in store.history(target.id)] == [1, 2]
+
+
+def test_not_obeying_robots_the_spider_reads_it_for_sitemaps_and_a_missing_one_is_no_failure(tmp_path: Path) -> None:
+    """With ``obey_robots = false`` Scrapy fetches no robots.txt: the spider asks for it itself,
+    once per host; on a site whose robots.txt is missing, the usual paths are tried and all
+    their 404s are dropped URLs, not failures."""
+    sample = site(tmp_path, count=30)
+    for host in (PRO, INFO):
+        (sample / "site" / host / "robots.txt").unlink()
+    with serve(sample / "site", sitemap=False) as srv:
+        path = sample_settings(srv, tmp_path / "data", tmp_path / "settings.toml")
+        path.write_text(path.read_text().replace("[crawl]\n", "[crawl]\nobey_robots = false\n"))
+        report, hits = crawl(srv, tmp_path)
+    asked = Counter((h.host, h.target) for h in hits if h.status == 404)
+    assert asked == {(host, p): 1 for host in (PRO, INFO) for p in ("/robots.txt", *USUAL)}
+    assert report["counts"].get("failed", 0) == 0 and report["status"] == "ok"
+    with RecordStore(tmp_path / "data", create=False) as store:
+        dropped = {url: reason for url, outcome, reason in store.ledger(report["run_id"]) if outcome == "dropped"}
+    private = [url for url in dropped if url.endswith("/private/draft-of-the-week/")]
+    assert len(private) == 1 and dropped.pop(private[0]).startswith("parse error"), "not obeyed: fetched, no article"
+    assert sorted(dropped.values()) == ["no sitemap here (HTTP 404)"] * 8
+    assert_every_record(tmp_path / "data", sample)

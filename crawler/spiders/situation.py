@@ -176,7 +176,9 @@ class SituationSpider(scrapy.Spider):
 
     def _sitemaps(self, urls: list[str]) -> Iterator[scrapy.Request]:
         for url in urls:
-            if urlrules.on_site(url, self.site) and (request := self._follow(url, 15, self.read_sitemap)):
+            if urlrules.on_site(url, self.site) and (
+                request := self._follow(url, 15, self.read_sitemap, self.no_sitemap)
+            ):
                 yield request
 
     def _probe(self, urls: list[str]) -> Iterator[scrapy.Request]:
@@ -210,7 +212,8 @@ class SituationSpider(scrapy.Spider):
                 yield request
 
     def no_sitemap(self, failure: Failure) -> Iterator[scrapy.Request]:
-        """No robots.txt, or no sitemap at a usual path: not a failure of the crawl (listings remain)."""
+        """No robots.txt, or no sitemap where one was named or usual: not a failure of the crawl
+        (listings remain); other failures (offsite, a network error) are ``failed``'s."""
         request = failure.request  # type: ignore[attr-defined]
         if not failure.check(HttpError):
             yield from self.failed(failure) or ()
