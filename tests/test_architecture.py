@@ -34,7 +34,7 @@ def test_search_imports_only_what_it_needs(crawled) -> None:  # type: ignore[no-
         "import sys; from sitrep.cli.main import main\n"
         f"sys.argv = ['sitrep', '--settings', {str(crawled.source)!r}, 'search', 'oil', '--country', 'AZ']\n"
         "try:\n    main()\nexcept SystemExit as e:\n    assert e.code == 0, e.code\n"
-        "heavy = ('scrapy', 'twisted', 'warcio', 'starlette', 'uvicorn', 'jinja2', 'lxml', 'bs4', 'numpy')\n"
+        "heavy = ('scrapy', 'twisted', 'warcio', 'starlette', 'uvicorn', 'jinja2', 'lxml', 'bs4', 'numpy', 'pycountry')\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in heavy\n"
         "             or m.startswith(('sitrep.crawler', 'sitrep.web')) or m in (\n"
         "             'sitrep.cli.export', 'sitrep.cli.cite', 'sitrep.cli.watch', 'sitrep.cli.serve'))\n"
