@@ -272,12 +272,14 @@ def settings_toml(port: int, data_dir: str | Path, fast: bool = True) -> str:
     Only the start URLs, ``crawl.resolve`` and ``last_year`` change; with ``fast`` the politeness
     delays are dropped, which is right for loopback and wrong for the live site.
     """
-    from sitrep.config import load
+    from sitrep.config import builtin_sites
 
-    site = load(path=None, environ={}).sites["belarusinfocus"]
+    # the shipped profile, never a ./settings.toml of the folder this runs in (it may be an old
+    # sample's, pointing at a port long closed)
+    profile = builtin_sites()["belarusinfocus"]
     starts = [
         u.replace("https://", "http://").replace(".pro/", f".pro:{port}/").replace(".info/", f".info:{port}/")
-        for u in site.start_urls
+        for u in profile["start_urls"]
     ]
     lines = [
         "# Written by sitrep for the sample archive served on 127.0.0.1.",
