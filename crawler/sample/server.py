@@ -137,7 +137,10 @@ class SampleServer(ThreadingHTTPServer):
         return sorted(found)
 
     def sitemap_xml(self, host: str, path: str) -> bytes | None:
-        """The sitemap index (``/sitemap_index.xml``) or one child sitemap, as of the files now."""
+        """The sitemap index (``/sitemap_index.xml``) or one child sitemap, as of the files now;
+        None for any other path (asked of every request: only a sitemap's walks the site)."""
+        if path != SITEMAP_INDEX and not SITEMAP_CHILD.match(path):
+            return None
         pages = self.pages(host)
         chunks = [pages[i : i + PER_SITEMAP] for i in range(0, len(pages), PER_SITEMAP)]
         head = '<?xml version="1.0" encoding="UTF-8"?>\n'
