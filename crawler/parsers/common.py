@@ -132,6 +132,20 @@ class Page:
     def _all_labels(self) -> list[Labels]:  # asked for once per block and field: read once
         return [self.labels, *(t for t in self.site.labels.values() if t is not self.labels)]
 
+    @functools.cached_property
+    def boilerplate(self) -> tuple[str, ...]:
+        """Every table's openings of what follows an article, for one ``startswith`` per block."""
+        return tuple(b for t in self.all_labels() for b in t.boilerplate)
+
+    @functools.cached_property
+    def topic_slugs(self) -> dict[str, str]:
+        """Printed topic label, case-folded -> slug; this language's table wins a clash."""
+        slugs: dict[str, str] = {}
+        for table in self.all_labels():
+            for printed, slug in table.topics.items():
+                slugs.setdefault(printed.casefold(), slug)
+        return slugs
+
 
 class _Reader:
     """One pass over the DOM: blocks in reading order, each with the ids of its elements."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 
 from sitrep import dates
@@ -61,12 +62,7 @@ def match_trend(page: Page, text: str, unknown: bool = True) -> tuple[str | None
 
 def _topic_of_label(page: Page, label: str) -> str | None:
     """The slug of a printed topic label, in any letter case (themes capitalise categories)."""
-    folded = label.casefold()
-    for table in page.all_labels():
-        for printed, slug in table.topics.items():
-            if printed.casefold() == folded:
-                return slug
-    return None
+    return page.topic_slugs.get(label.casefold())
 
 
 def topics_in(page: Page, block: Block) -> dict[str, str]:
@@ -88,14 +84,20 @@ def topics_in(page: Page, block: Block) -> dict[str, str]:
 
 def _author(page: Page, text: str) -> tuple[bool, str | None]:
     """(is it a byline, the name) for "by X", "Posted by X on …", "Автор: X"; a bare "by" is an empty slot."""
-    prefixes = sorted(
-        {*_AUTHOR_WORDS, *(p for t in page.all_labels() for p in t.author_prefixes)}, key=len, reverse=True
-    )
-    alternatives = "|".join(re.escape(p) for p in prefixes)
-    m = re.search(rf"(?:^|\s)(?:{alternatives})(?:\s*:)?\s+{_NAME}", text)
+    prefixes, byline = _byline(tuple(p for t in page.all_labels() for p in t.author_prefixes))
+    m = byline.search(text)
     if m:
         return True, m.group(1)
     return text.strip(" :") in prefixes, None
+
+
+@functools.lru_cache(maxsize=8)
+def _byline(profile: tuple[str, ...]) -> tuple[frozenset[str], re.Pattern[str]]:
+    """The byline words (any theme's and the profile's) and the pattern of "<word> <Name>";
+    built once per profile, not once per line."""
+    prefixes = sorted({*_AUTHOR_WORDS, *profile}, key=len, reverse=True)
+    alternatives = "|".join(re.escape(p) for p in prefixes)
+    return frozenset(prefixes), re.compile(rf"(?:^|\s)(?:{alternatives})(?:\s*:)?\s+{_NAME}")
 
 
 def read_line(page: Page, block: Block) -> Line:

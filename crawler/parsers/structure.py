@@ -93,7 +93,7 @@ def has_date(text: str) -> bool:
 
 def ends_article(page: Page, block: Block) -> bool:
     """A line that opens what follows an article: comments, related posts, a subscription box."""
-    if any(block.text.startswith(b) for t in page.all_labels() for b in t.boilerplate):
+    if block.text.startswith(page.boilerplate):
         return True
     return len(block.text) <= 60 and block.link_share < 0.5 and bool(_ENDS.match(block.text))
 
