@@ -76,8 +76,11 @@ def month_number(word: str) -> int | None:
     return None
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def clean(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("\xa0", " ").replace("\u202f", " ")).strip()
+    return _SPACES.sub(" ", text.replace("\xa0", " ").replace("\u202f", " ")).strip()
 
 
 @dataclasses.dataclass(frozen=True)

@@ -226,22 +226,27 @@ def read_page(url: str, html: str | bytes, site: Site, tagger: countries.Tagger 
     reader.walk(soup.body or soup, ())
     head = soup.find("title")
     root = soup.find("html")
+    og = _og_properties(soup)
     return Page(
         url=url,
         site=site,
         blocks=reader.blocks,
-        meta_title=_meta(soup, "og:title"),
+        meta_title=og.get("og:title") or None,
         head_title=normalise_text(head.get_text(" ")) if isinstance(head, Tag) else None,
         html_lang=str(root.get("lang")) if isinstance(root, Tag) and root.get("lang") else None,
         tagger=tagger,
         tags=reader.tags,
-        site_name=_meta(soup, "og:site_name"),
+        site_name=og.get("og:site_name") or None,
     )
 
 
-def _meta(soup: BeautifulSoup, prop: str) -> str | None:
-    tag = soup.find("meta", attrs={"property": prop})
-    return (normalise_text(str(tag.get("content") or "")) or None) if isinstance(tag, Tag) else None
+def _og_properties(soup: BeautifulSoup) -> dict[str, str]:
+    """Each ``<meta property>``'s content (the first of a name wins), in one pass over the page."""
+    found: dict[str, str] = {}
+    for tag in soup.find_all("meta", attrs={"property": True}):
+        if isinstance(tag, Tag):
+            found.setdefault(str(tag.get("property")), normalise_text(str(tag.get("content") or "")))
+    return found
 
 
 def decode(raw: bytes) -> str:
