@@ -61,7 +61,8 @@ def top(
     reader: IndexReader,
 ) -> list[tuple[int, float]]:
     """The ``needed`` best (document number, score) among the documents in ``mask``, best first;
-    equal scores in document order, so a page boundary never moves between two runs."""
+    equal scores by record id, so a page boundary never moves between two runs, and two indexes
+    of the same records (crawled in another order) rank them alike."""
     size = len(docvalues.ids)
     if not mask or needed <= 0:
         return []
@@ -92,11 +93,12 @@ def top(
             scores[d] = get(d, 0.0) + numerator * tf / (tf + flat + per_word * lengths[d])
     ranked = [(d, s) for d, s in scores.items() if s > 0]  # hits holding none of the words follow by date
     if len(ranked) > needed:
-        # the needed-th best score; of the documents tied at it, the lowest numbers make the cut
-        # (the sort below), so page 1 is always the start of pages 1–3
+        # the needed-th best score; of the documents tied at it, the lowest record ids make the
+        # cut (the sort below), so page 1 is always the start of pages 1–3
         cut = heapq.nlargest(needed, scores.values())[-1]
         ranked = [(d, s) for d, s in ranked if s >= cut]
-    ranked.sort(key=lambda hit: (-hit[1], hit[0]))
+    ids = docvalues.ids
+    ranked.sort(key=lambda hit: (-hit[1], ids[hit[0]]))
     return [(d, round(s, 4)) for d, s in ranked[:needed]]
 
 

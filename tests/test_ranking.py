@@ -182,6 +182,27 @@ def test_a_narrow_filter_on_a_common_word_keeps_the_scores_and_order(  # type: i
     check_order(filtered, {rid: expected[rid] for rid, _ in filtered})
 
 
+def test_the_same_records_indexed_in_another_order_rank_alike(archive, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Ties go by record id, not by the order the crawl stored the records in (README "Search")."""
+    opened, records = archive
+    data = tmp_path / "reversed"
+    with RecordStore(data) as store, store.transaction():
+        stamp = now()
+        store.db.executemany(
+            "INSERT INTO records VALUES (?, ?, ?, 1, ?, ?)",
+            [(r.id, r.to_json(), r.content_hash, stamp, i) for i, r in enumerate(reversed(records), start=1)],
+        )
+    settings_ = load(path=None, environ={}, overrides={"storage.data_dir": str(data)})
+    rebuild_index(settings_)
+    with Archive(settings_) as other:
+        for query in ("oil", "army OR potash", "treaty"):
+            ours = [(h.record.id, h.score) for h in opened.search(query, per_page=1000, facets=()).hits]
+            theirs = [(h.record.id, h.score) for h in other.search(query, per_page=1000, facets=()).hits]
+            scores = [score for _, score in ours]
+            assert len(set(scores)) < len(scores), f"{query}: no tie to break, the test would prove nothing"
+            assert theirs == ours, query
+
+
 def test_pages_continue_each_other(archive) -> None:  # type: ignore[no-untyped-def]
     opened, _ = archive
     whole = [h.record.id for h in opened.search("sanctions", per_page=60, facets=()).hits]
