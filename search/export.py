@@ -34,10 +34,13 @@ COLUMNS = (
     "url",
     "fetched_at",
     "text",
+    "week_label",
 )
-"""The columns of every format, in order. ``countries`` and ``orgs`` are joined by ``;``;
-``text`` is the lead and body paragraphs joined by blank lines; a missing value is empty in CSV
-and null in JSON lines and Parquet."""
+"""The columns of every format, in order; a new one goes at the end, so readers that take
+columns by position keep working. ``countries`` and ``orgs`` are joined by ``;``; ``text`` is
+the lead and body paragraphs joined by blank lines; ``week_label`` is the week as the page
+printed it (empty when no page printed one); a missing value is empty in CSV and null in JSON
+lines and Parquet."""
 
 PARQUET_BATCH = 1000
 
@@ -57,6 +60,7 @@ def row(record: Record) -> dict[str, str | None]:
         "url": record.url,
         "fetched_at": record.fetched_at,
         "text": "\n\n".join(p for p in (record.lead, *record.body) if p),
+        "week_label": record.week_label,
     }
 
 

@@ -212,6 +212,20 @@ def test_weeks_across_a_new_year_print_both_years() -> None:
     assert week_label(None, None) == "week unknown"
 
 
+def test_show_names_the_week_as_the_page_printed_it(crawled: Settings, truth: dict[str, Record]) -> None:
+    """Both years in sitrep's own rendering, and the site's label (one year, the start's) beside it."""
+    crossing = next(r for r in truth.values() if r.week_label and r.week_start[:4] != (r.week_end or "")[:4])
+    shown = run_sitrep(*s(crawled), "show", crossing.id).stdout.splitlines()[1]
+    both = f'{week_label(crossing.week_start, crossing.week_end)} (week, printed "{crossing.week_label}") · '
+    assert shown.startswith(both) and crossing.week_label.endswith(crossing.week_start[:4])
+    data = json.loads(run_sitrep(*s(crawled), "show", crossing.id, "--json").stdout)
+    assert data["record"]["week_label"] == crossing.week_label
+    plain = next(
+        r for r in truth.values() if " — " in r.week_label and r.lang == "en" and r.week_start[:4] == r.week_end[:4]
+    )
+    assert "printed" not in run_sitrep(*s(crawled), "show", plain.id).stdout.splitlines()[1]
+
+
 def test_completion_offers_countries_topics_and_trends(crawled: Settings) -> None:
     def complete(words: str) -> list[str]:
         env = {"_SITREP_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1)}

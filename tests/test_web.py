@@ -149,6 +149,15 @@ def test_record_page_and_api(web: Served, truth: dict[str, Record]) -> None:
     assert missing.status == 404 and "no record with id" in missing.json()["error"]
 
 
+def test_the_record_page_shows_the_week_as_the_site_printed_it(web: Served, truth: dict[str, Record]) -> None:
+    crossing = next(r for r in truth.values() if r.week_label and r.week_start[:4] != (r.week_end or "")[:4])
+    page = web.get(f"/record/{crossing.id}").text
+    assert f'<dd class="week-label">{crossing.week_label}</dd>' in page  # the generator's own rendering
+    assert web.get(f"/api/record/{crossing.id}").json()["record"]["week_label"] == crossing.week_label
+    undated = next(r for r in truth.values() if r.date_source != "week")
+    assert "Week as printed" not in web.get(f"/record/{undated.id}").text
+
+
 def test_stats_timeline_and_runs(web: Served, truth: dict[str, Record], crawled: Settings) -> None:
     stats = web.get("/api/stats").json()
     assert stats["records"] == 500

@@ -10,6 +10,7 @@ when the text fits the screen); ``--no-pager`` or ``TERM=dumb`` turn it off.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import textwrap
@@ -77,6 +78,16 @@ def week_range(record: Record) -> str:
     return week_label(record.week_start, record.week_end)
 
 
+def week_with_source(record: Record) -> str:
+    """The week, where its date came from, and how the page printed it when that reads
+    otherwise than a dash apart (a cross-year week prints one year for two; Russian, Belarusian
+    month names): ``show``'s second line."""
+    shown = week_range(record)
+    same = re.sub(r"\s*[-–—]\s*", " – ", record.week_label) == shown
+    printed = f', printed "{record.week_label}"' if record.week_label and not same else ""
+    return f"{shown} ({record.date_source}{printed})"
+
+
 def trend(record: Record, color: bool) -> str:
     if not record.trend:
         return f"? {record.trend_label}" if record.trend_label else "no verdict"
@@ -142,7 +153,7 @@ def results_text(results: Results, color: bool, facet_top: int) -> str:
 def record_text(record: Record, color: bool, history: list[dict[str, object]] | None = None) -> str:
     lines = [
         paint(record.title, "1", color),
-        f"{week_range(record)} ({record.date_source}) · {record.topic_label or record.topic or 'no topic'} · {trend(record, color)}",
+        f"{week_with_source(record)} · {record.topic_label or record.topic or 'no topic'} · {trend(record, color)}",
         f"id {record.id} · {record.lang} · layout {record.layout}"
         + (f" · by {record.author}" if record.author else ""),
         "countries: "
