@@ -137,6 +137,15 @@ class AnalysisMethods:
         with self._reading():
             return run_views.runs(self.store)
 
+    def runs(self) -> list[dict[str, Any]]:
+        """Every crawl run, newest first, each as ``Run.to_dict`` with ``problems``: its failed
+        and dropped URLs and why (the web's runs page and ``/api/runs``)."""
+        with self._reading():
+            return [
+                {**run.to_dict(), "problems": [p.to_dict() for p in run_views.problems(self.store, run.id)]}
+                for run in reversed(run_views.runs(self.store))
+            ]
+
     def run_problems(self, run_id: int) -> list[Problem]:
         """One run's failed and dropped URLs with their reasons."""
         if run_id not in {r.id for r in self.crawl_runs()}:

@@ -401,19 +401,6 @@ class Archive(AnalysisMethods):
         """False once a crawl, ``sitrep index`` or a rebuild has made a newer index live."""
         return generation_of(self.settings.data_dir) == self.generation
 
-    def runs(self) -> list[dict[str, Any]]:
-        """Every crawl run, newest first, with the URLs it failed or dropped and why."""
-        out = []
-        with self._reading():
-            for run in reversed(self.store.runs()):
-                problems = [
-                    {"url": url, "outcome": outcome, "reason": reason}
-                    for url, outcome, reason in self.store.ledger(run["id"])
-                    if outcome in ("failed", "dropped")
-                ]
-                out.append({**run, "problems": problems})
-        return out
-
     def captures(self, url: str) -> list[dict[str, Any]]:
         """When ``url`` was fetched and with what HTTP status, oldest first (the WARC archive)."""
         with self._reading():

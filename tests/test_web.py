@@ -173,7 +173,8 @@ def test_stats_timeline_and_runs(web: Served, truth: dict[str, Record], crawled:
     runs = web.get("/api/runs").json()["runs"]
     db = sqlite3.connect(crawled.data_dir / "records.sqlite3")
     ledger = db.execute(
-        "SELECT run_id, url, outcome, reason FROM ledger WHERE outcome IN ('failed', 'dropped') ORDER BY run_id, url"
+        "SELECT run_id, url, outcome, reason FROM ledger WHERE outcome IN ('failed', 'dropped') "
+        "ORDER BY run_id, outcome = 'dropped', url"  # failed first, as `sitrep runs` lists them
     ).fetchall()
     ids = [i for (i,) in db.execute("SELECT id FROM runs ORDER BY id DESC")]
     db.close()
