@@ -156,8 +156,11 @@ def test_cite_in_three_styles(edited: Edited) -> None:
     bib = sitrep(edited, "cite", t.id, "--style", "bibtex").stdout
     assert bib.startswith(f"@misc{{sitrep-{t.id},") and f"  url = {{{t.url}}}," in bib
     assert f"  year = {{{t.week_start[:4]}}}," in bib and bib.rstrip().endswith("}")
+    where = f"rchived copy: warc/{warc} at offset {offset}, sitrep id {t.id}"
+    assert f"  note = {{Week {t.week_start} to {t.week_end}. A{where}}}" in bib  # a sentence starts with a capital
     (item,) = json.loads(sitrep(edited, "cite", t.url, "--style", "csl-json").stdout)
     assert item["URL"] == t.url and item["title"] == t.title and item["type"] == "webpage"
+    assert item["note"] == f"A{where}"
     assert item["issued"]["date-parts"] == [[int(x) for x in t.week_start.split("-")]]
     assert item["accessed"]["date-parts"] == [[int(x) for x in fetched_at[:10].split("-")]]
 
