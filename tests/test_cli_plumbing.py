@@ -204,6 +204,7 @@ def test_timeline_period_from_the_span_shares_and_what_country_bars_count(
     for line in shares[:-2]:
         found = [int(p) for p in re.findall(r"(\d+)%", line)]
         assert not found or 98 <= sum(found) <= 102, line
+        assert not found or len(line[11:].split(" ")[0]) == 50, line  # a whole period is the whole width
 
 
 def test_weeks_across_a_new_year_print_both_years() -> None:

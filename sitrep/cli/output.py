@@ -9,12 +9,13 @@ when the text fits the screen); ``--no-pager`` or ``TERM=dumb`` turn it off.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import shutil
 import sys
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TextIO
 
 import click
@@ -213,6 +214,19 @@ WHAT_COUNTS = {
 }
 
 
+def bar_lengths(counts: Sequence[int], scale: float, width: int) -> list[int]:
+    """The lengths of a stacked bar's parts: ``round(sum / scale * width)`` in all, shared out by
+    largest remainder, so a whole bar is exactly ``width`` long (each part rounded alone made
+    bars of 29 to 31 for 30, and the columns after them went out of line)."""
+    exact = [n / scale * width for n in counts]
+    lengths = [math.floor(x) for x in exact]
+    for i in sorted(range(len(exact)), key=lambda i: exact[i] - lengths[i], reverse=True)[
+        : round(sum(exact)) - sum(lengths)
+    ]:
+        lengths[i] += 1
+    return lengths
+
+
 def timeline_text(tl: Timeline, color: bool, width: int = 50, share: bool = False) -> str:
     """Bars per period; with ``share``, each series as its share of the period's total."""
     if not tl.periods:
@@ -224,11 +238,12 @@ def timeline_text(tl: Timeline, color: bool, width: int = 50, share: bool = Fals
     for i, period in enumerate(tl.periods):
         bar = ""
         scale = (totals[i] or 1) if share else peak
-        for j, (name, counts) in enumerate(tl.series.items()):
+        lengths = bar_lengths([counts[i] for counts in tl.series.values()], scale, width)
+        for j, name in enumerate(tl.series):
             char, code = BAR_CHARS.get(name, (palette[j % len(palette)], ""))
             if color and name in BAR_CHARS and name != "all":
                 char = "█"
-            bar += paint(char * round(counts[i] / scale * width), code, color)
+            bar += paint(char * lengths[j], code, color)
         if share and tl.split:
             figure = " ".join(f"{n} {tl.series[n][i] / totals[i]:.0%}" for n in tl.series) if totals[i] else "—"
         else:
