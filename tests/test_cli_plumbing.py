@@ -265,3 +265,17 @@ def test_export_to_a_file_shows_a_progress_bar_on_a_terminal(crawled: Settings, 
     assert f"exporting {total} records" in shown and f"wrote {total} records to {target}" in shown
     piped = run_sitrep(*s(crawled), "export", "-o", str(tmp_path / "again.csv"))
     assert "exporting" not in piped.stderr  # no bar when stderr is not a terminal
+
+
+def test_one_of_a_thing_is_counted_in_the_singular(crawled: Settings, truth: dict[str, Record]) -> None:
+    """"1 results" and "1 failed or dropped URLs" read badly; the count worked out from the truth."""
+    weeks: dict[tuple[str, str], int] = {}
+    for r in truth.values():
+        if r.week_start:
+            weeks[(r.week_start, r.lang)] = weeks.get((r.week_start, r.lang), 0) + 1
+    week, lang = next(key for key, n in sorted(weeks.items()) if n == 1)
+    query = f"week:{week} lang:{lang}"
+    assert run_sitrep(*s(crawled), "search", query).stdout.splitlines()[-1].startswith("1 result (page 1 of 1) in ")
+    assert run_sitrep(*s(crawled), "facets", query).stdout.splitlines()[-1] == "1 record"
+    ran = run_sitrep(*s(crawled), "runs", "1").stdout
+    assert "run 1: 1 failed or dropped URL\n" in ran  # the sample's robots.txt forbids one page

@@ -71,6 +71,11 @@ def emit(text: str) -> None:
         click.echo(text, color=use_color())
 
 
+def count(n: int, noun: str, nouns: str | None = None) -> str:
+    """``1 result``, ``2 results``: every footer that counts something says it in good English."""
+    return f"{n} {noun if n == 1 else nouns or noun + 's'}"
+
+
 def paint(text: str, code: str, color: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if color and code else text
 
@@ -137,7 +142,10 @@ def results_text(results: Results, color: bool, facet_top: int) -> str:
         tip = f" Did you mean: {results.suggestion}?" if results.suggestion else ""
         return f"No results.{tip}\n0 results in {results.took_ms:.0f} ms"
     if not results.hits:
-        return f"Page {results.page} is past the end: {results.total} results fill {pages} pages (the last is --page {pages})."
+        return (
+            f"Page {results.page} is past the end: {count(results.total, 'result')} fill {count(pages, 'page')}"
+            f" (the last is --page {pages})."
+        )
     lines: list[str] = []
     first = (results.page - 1) * results.per_page
     for i, hit in enumerate(results.hits, start=first + 1):
@@ -147,7 +155,7 @@ def results_text(results: Results, color: bool, facet_top: int) -> str:
     for name, values in results.facets.items():
         lines.append(facet_line(name, values, facet_top))
     more = f"; next: --page {results.next_page}" if results.next_page else ""
-    lines.append(f"{results.total} results (page {results.page} of {pages}{more}) in {results.took_ms:.0f} ms")
+    lines.append(f"{count(results.total, 'result')} (page {results.page} of {pages}{more}) in {results.took_ms:.0f} ms")
     return "\n".join(lines)
 
 
@@ -258,7 +266,7 @@ def timeline_text(tl: Timeline, color: bool, width: int = 50, share: bool = Fals
     counted = sum(totals)
     what = WHAT_COUNTS[tl.split]
     lines.append(
-        f"{tl.total} dated results by {tl.by}"
+        f"{count(tl.total, 'dated result')} by {tl.by}"
         + (f"; the bars count {counted} {what}" if tl.split else "")
         + ("; shares of each period's total" if share else "")
     )

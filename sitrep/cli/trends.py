@@ -39,10 +39,10 @@ def trends_text(result: Trends, color: bool) -> str:
     lines: list[str] = []
     for series in result.series:
         if result.split:
-            lines += ["", output.paint(f"{series.name} ({series.total} records)", "1", color)]
+            lines += ["", output.paint(f"{series.name} ({output.count(series.total, 'record')})", "1", color)]
         lines += series_text(series, color)
     lines.append(
-        f"{result.total} dated records by {result.by}"
+        f"{output.count(result.total, 'dated record')} by {result.by}"
         + (f" ({result.undated} without a week left out)" if result.undated else "")
         + "; shares are of the records with a verdict; balance = improved − worsened"
     )
