@@ -268,7 +268,7 @@ def test_export_to_a_file_shows_a_progress_bar_on_a_terminal(crawled: Settings, 
 
 
 def test_one_of_a_thing_is_counted_in_the_singular(crawled: Settings, truth: dict[str, Record]) -> None:
-    """"1 results" and "1 failed or dropped URLs" read badly; the count worked out from the truth."""
+    """ "1 results" and "1 failed or dropped URLs" read badly; the count worked out from the truth."""
     weeks: dict[tuple[str, str], int] = {}
     for r in truth.values():
         if r.week_start:
