@@ -234,6 +234,7 @@ def test_completion_offers_countries_topics_and_trends(crawled: Settings) -> Non
         return [line.split(",", 1)[1] for line in done.stdout.splitlines()]
 
     assert "AZ" in complete("sitrep search --country A")
+    assert complete("sitrep search --country bela") == ["BY"]  # the option takes names: so does completion
     assert complete("sitrep trends --topic secu") == ["security-issues"]
     assert {"worse", "worsened"} <= set(complete("sitrep search --trend wor"))
     assert "_SITREP_COMPLETE=zsh_source" in (ROOT / "README.md").read_text()

@@ -32,13 +32,20 @@ class State:
 pass_state = click.make_pass_decorator(State)
 
 
-def _complete(values: Callable[[], Iterable[tuple[str, str]]]) -> Callable[..., list[CompletionItem]]:
+def _complete(
+    values: Callable[[], Iterable[tuple[str, str]]], by_name: bool = False
+) -> Callable[..., list[CompletionItem]]:
     """A shell-completion callback offering ``values()`` (value, description) that start with
-    what was typed, case-insensitively."""
+    what was typed, case-insensitively; ``by_name``: or whose description does (``--country
+    bela`` offers BY, as the option takes names as well as codes)."""
 
     def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
         typed = incomplete.casefold()
-        return [CompletionItem(v, help=h) for v, h in values() if v.casefold().startswith(typed)]
+        return [
+            CompletionItem(v, help=h)
+            for v, h in values()
+            if v.casefold().startswith(typed) or (by_name and h.casefold().startswith(typed))
+        ]
 
     return complete
 
@@ -93,7 +100,7 @@ def filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                 multiple=True,
                 callback=_checked("countries"),
                 help="ISO code or name; repeat for several.",
-                shell_complete=_complete(_countries),
+                shell_complete=_complete(_countries, by_name=True),
             ),
             click.option("--all-countries", is_flag=True, help="Require every --country, not any."),
             click.option(
