@@ -280,3 +280,16 @@ def test_one_of_a_thing_is_counted_in_the_singular(crawled: Settings, truth: dic
     assert run_sitrep(*s(crawled), "facets", query).stdout.splitlines()[-1] == "1 record"
     ran = run_sitrep(*s(crawled), "runs", "1").stdout
     assert "run 1: 1 failed or dropped URL\n" in ran  # the sample's robots.txt forbids one page
+
+
+def test_with_only_the_demo_archive_the_error_points_at_its_folder(crawled: Settings, tmp_path: Path) -> None:
+    """After `make demo` a first `sitrep search` finds no data/; "run sitrep demo" would not help."""
+    bare = run_sitrep("search", "oil", cwd=tmp_path)
+    assert bare.returncode == 4 and "sitrep demo" in bare.stderr and "--data-dir" not in bare.stderr
+    (tmp_path / "demo-data").symlink_to(crawled.data_dir)
+    done = run_sitrep("search", "oil", cwd=tmp_path)
+    assert done.returncode == 4
+    assert done.stderr.strip().endswith(
+        "(the sample archive `sitrep demo` made is in demo-data/: add --data-dir demo-data)"
+    )
+    assert run_sitrep("--data-dir", "demo-data", "search", "oil", cwd=tmp_path).returncode == 0

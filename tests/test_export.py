@@ -108,6 +108,11 @@ def test_each_format_read_by_pandas_matches_the_truth(
     assert f"wrote {len(wanted)} records" in done.stderr
 
 
+def test_the_help_names_every_column() -> None:
+    shown = " ".join(run_sitrep("export", "--help").stdout.split())
+    assert ", ".join(DOCUMENTED) + "." in shown
+
+
 def test_csv_to_stdout_and_jsonl_nulls(crawled: Settings, truth: dict[str, Record]) -> None:
     done = run_sitrep("--settings", str(crawled.source), "export", "--format", "jsonl", "--trend", "worse")
     lines = [json.loads(line) for line in done.stdout.splitlines()]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -171,9 +172,20 @@ def filters_of(kw: dict[str, Any]) -> dict[str, Any]:
 
 
 def open_archive(state: State) -> Archive:
+    """The archive of the settings' data folder. With none there, but the demo's folder beside
+    it (``make demo`` leaves one), the error says to point ``--data-dir`` at it: running
+    ``sitrep demo`` again, as the plain hint says, would not help."""
+    from sitrep.cli.demo import DEMO_DIR
+    from sitrep.errors import IndexMissing, StoreMissing
     from sitrep.search.api import Archive
 
-    return Archive(state.settings)
+    try:
+        return Archive(state.settings)
+    except (IndexMissing, StoreMissing) as exc:
+        demo = Path(DEMO_DIR)
+        if state.data_dir is None and (demo / "index").exists() and demo.resolve() != state.settings.data_dir.resolve():
+            exc.hint = f"the sample archive `sitrep demo` made is in {DEMO_DIR}/: add --data-dir {DEMO_DIR}"
+        raise
 
 
 def echo_json(data: Any) -> None:
