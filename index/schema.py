@@ -44,6 +44,7 @@ MAPPED = {
     "week_start": ("weekday_ord", "year", "month"),
 }
 NOT_INDEXED = {
+    "sample": "a mark of the whole store (sitrep demo), set on the records it returns",
     "site": "one site per archive so far",
     "url": "shown from the store",
     "urls": "shown from the store",

@@ -17,14 +17,15 @@ saturation and length normalisation, which is what BM25F does with a title weigh
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from whoosh import query as wq
 
-from sitrep.index.docvalues import DocValues, TermSets, postings_of
+from sitrep.index.docvalues import DocValues, TermSets, docnums_of, postings_of
 
 if TYPE_CHECKING:
     from whoosh.reading import IndexReader
@@ -65,6 +66,8 @@ def top(
     if not mask or needed <= 0:
         return []
     allowed = mask.to_bytes((size >> 3) + 1, "little")
+    count = mask.bit_count()
+    hits: list[int] | None = None
     lengths = docvalues.lengths
     scores: dict[int, float] = {}
     get = scores.get
@@ -74,13 +77,19 @@ def top(
         df = len(ids)
         if not df:
             continue
+        if count * df.bit_length() < df:
+            # few matches against a long list (a rare word ANDed with a common one, a narrow
+            # filter): look each match up by halving rather than pass every posting
+            hits = docnums_of(mask) if hits is None else hits
+            pairs: Iterable[tuple[int, int]] = _looked_up(ids, tfs, hits)
+        else:
+            pairs = ((d, tf) for d, tf in zip(ids, tfs) if allowed[d >> 3] >> (d & 7) & 1)
         idf = math.log(1 + (size - df + 0.5) / (df + 0.5))
         # idf·tf·(k1+1) / (tf + k1·(1 − b + b·length/average)), its constants taken out of the loop
         numerator = idf * (K1 + 1)
         flat, per_word = K1 * (1 - B), K1 * B / docvalues.average_lengths.get(field, 1.0)
-        for d, tf in zip(ids, tfs):
-            if allowed[d >> 3] >> (d & 7) & 1:
-                scores[d] = get(d, 0.0) + numerator * tf / (tf + flat + per_word * lengths[d])
+        for d, tf in pairs:
+            scores[d] = get(d, 0.0) + numerator * tf / (tf + flat + per_word * lengths[d])
     ranked = [(d, s) for d, s in scores.items() if s > 0]  # hits holding none of the words follow by date
     if len(ranked) > needed:
         # the needed-th best score; of the documents tied at it, the lowest numbers make the cut
@@ -89,3 +98,15 @@ def top(
         ranked = [(d, s) for d, s in ranked if s >= cut]
     ranked.sort(key=lambda hit: (-hit[1], hit[0]))
     return [(d, round(s, 4)) for d, s in ranked[:needed]]
+
+
+def _looked_up(ids: Sequence[int], tfs: Sequence[int], hits: list[int]) -> Iterator[tuple[int, int]]:
+    """(document, term frequency) for each of ``hits`` the ascending ``ids`` hold."""
+    low = 0
+    for d in hits:  # ascending too, so each search starts where the last one ended
+        i = bisect.bisect_left(ids, d, low)
+        if i == len(ids):
+            return
+        if ids[i] == d:
+            yield d, tfs[i]
+        low = i

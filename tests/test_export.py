@@ -73,7 +73,7 @@ def expected_row(r: Record) -> dict[str, str]:
 # README's list, in its order: a column is only ever added at the end
 DOCUMENTED = (
     "id", "week_start", "week_end", "topic", "trend", "title", "countries", "orgs", "lang", "author", "url",
-    "fetched_at", "text", "week_label",
+    "fetched_at", "text", "sample", "week_label",
 )  # fmt: skip
 
 

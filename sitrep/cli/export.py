@@ -26,7 +26,7 @@ from sitrep.search.export import FORMATS, export
 @pass_state
 def export_command(state: State, query: tuple[str, ...], fmt: str, target: Path | None, sort: str, **kw: Any) -> None:
     """Write every record matching QUERY and the filters (not one page): id, week_start, week_end,
-    topic, trend, title, countries, orgs, lang, author, url, fetched_at, text, week_label.
+    topic, trend, title, countries, orgs, lang, author, url, fetched_at, text, sample, week_label.
 
     \b
     Examples:
