@@ -50,6 +50,7 @@ NOT_INDEXED = {
     "urls": "shown from the store",
     "layout": "provenance, not a search need",
     "date_source": "shown from the store",
+    "week_label": "the site's printed week; shown from the store",
     "stamp": "weaker than the week; shown from the store",
     "topic_label": "the slug is indexed",
     "captions": "photo credits name agencies, not subjects",

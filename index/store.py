@@ -227,7 +227,7 @@ class RecordStore:
                     return page.id, "duplicate" if outcome in ("unchanged", "completed") else outcome
             self._put_page(url, record_id, page, seen)
             only = [page] if not row else None  # a text seen for the first time: its one page is all there is
-            revised = bool(row) and _content(row[1]) != _content(page.to_json())
+            revised = bool(row) and _revised(row[1], page)
             outcome = self._reassemble(record_id, run_id, only, cause="crawl" if revised else None)
             return record_id, "duplicate" if outcome == "completed" else outcome
 
@@ -497,11 +497,13 @@ class RecordStore:
         }
 
 
-def _content(page_json: str) -> dict[str, Any]:
-    """A page's parse without the moment it was fetched: what the site said, for comparing."""
-    data = json.loads(page_json)
-    data.pop("fetched_at", None)
-    return data
+def _revised(stored_json: str, page: Record) -> bool:
+    """Does a page fetched before now say something else? Its parses then and now, without the
+    moment fetched. A field the parser learned since the page was stored (``week_label``) is
+    absent from the old parse and is not compared: a newer sitrep is no change on the site. Such
+    records are completed in place; ``sitrep reparse`` fills the field for every page."""
+    old, new = json.loads(stored_json), json.loads(page.to_json())
+    return any(old[key] != new.get(key) for key in old.keys() - {"fetched_at"})
 
 
 def _with_id(page: Record, record_id: str) -> Record:

@@ -13,7 +13,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from sitrep.errors import ArgumentError, RecordNotFound
 from sitrep.index.docvalues import docnums_of
@@ -21,7 +21,7 @@ from sitrep.record import Record
 from sitrep.search import records as record_refs
 from sitrep.search import runs as run_views
 from sitrep.search import trends as trend_math
-from sitrep.search.filters import KEYWORDS, Filters
+from sitrep.search.filters import FilterKeywords, Filters
 from sitrep.search.records import CaptureRef
 from sitrep.search.runs import Problem, Run, UnknownVerdict
 from sitrep.search.trends import Trends
@@ -34,13 +34,6 @@ if TYPE_CHECKING:
     from sitrep.search.vocabulary import Vocabulary
 
 SORTS = ("relevance", "newest", "oldest")
-
-
-def _filters(vocab: Vocabulary, method: str, filters: dict[str, Any]) -> Filters:
-    unknown = set(filters) - set(KEYWORDS)
-    if unknown:
-        raise ArgumentError(", ".join(sorted(unknown)), f"is not a filter of {method} (see Archive.search)")
-    return Filters.of(vocab, **filters)
 
 
 class AnalysisMethods:
@@ -62,7 +55,7 @@ class AnalysisMethods:
     # --- whole result sets, trends -----------------------------------------------------------
 
     def iter_records(
-        self, text: str = "", *, sort: str = "newest", chunk: int = 500, **filters: Any
+        self, text: str = "", *, sort: str = "newest", chunk: int = 500, **filters: Unpack[FilterKeywords]
     ) -> Iterator[Record]:
         """Every record matching ``text`` and ``filters`` (``search``'s keywords), newest or
         oldest week first or by relevance, read from the store ``chunk`` at a time: the whole
@@ -71,7 +64,7 @@ class AnalysisMethods:
             raise ArgumentError("sort", f"unknown sort {sort!r} (sorts: {', '.join(SORTS)})")
         if not isinstance(chunk, int) or isinstance(chunk, bool) or chunk < 1:
             raise ArgumentError("chunk", f"must be a whole number from 1, not {chunk!r}")
-        wanted = _filters(self.vocab, "iter_records", filters)
+        wanted = Filters.of(self.vocab, **filters)
         with self._reading() as generation:
             matched = self._match(generation, text, wanted)
             order = [generation.docvalues.ids[d] for d, _ in self._rank(generation, matched, sort, matched.total)]
@@ -84,14 +77,16 @@ class AnalysisMethods:
                 found = self.store.get_many(part)
             yield from (found[rid] for rid in part if rid in found)
 
-    def trends(self, text: str = "", *, by: str = "month", split: str | None = None, **filters: Any) -> Trends:
+    def trends(
+        self, text: str = "", *, by: str = "month", split: str | None = None, **filters: Unpack[FilterKeywords]
+    ) -> Trends:
         """Improved/unchanged/worsened per month, quarter or year, with shares, balance and
         streaks (``sitrep.search.trends``), for the records matching ``text`` and ``filters``."""
         if by not in trend_math.BY:
             raise ArgumentError("by", f"must be one of {', '.join(trend_math.BY)}, not {by!r}")
         if split not in (None, "topic"):
             raise ArgumentError("split", f"must be topic or None, not {split!r}")
-        wanted = _filters(self.vocab, "trends", filters)
+        wanted = Filters.of(self.vocab, **filters)
         with self._reading() as generation:
             hits = self._match(generation, text, wanted).mask
             dv = generation.docvalues
@@ -136,6 +131,15 @@ class AnalysisMethods:
         """Every crawl run with its outcome and counts, oldest first."""
         with self._reading():
             return run_views.runs(self.store)
+
+    def runs(self) -> list[dict[str, Any]]:
+        """Every crawl run, newest first, each as ``Run.to_dict`` with ``problems``: its failed
+        and dropped URLs and why (the web's runs page and ``/api/runs``)."""
+        with self._reading():
+            return [
+                {**run.to_dict(), "problems": [p.to_dict() for p in run_views.problems(self.store, run.id)]}
+                for run in reversed(run_views.runs(self.store))
+            ]
 
     def run_problems(self, run_id: int) -> list[Problem]:
         """One run's failed and dropped URLs with their reasons."""

@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 from whoosh import qparser
 from whoosh import query as wq
@@ -32,7 +32,7 @@ from sitrep.record import Record
 from sitrep.search import facets as facet_math
 from sitrep.search import ranking
 from sitrep.search.analysis import SORTS, AnalysisMethods
-from sitrep.search.filters import KEYWORDS, Filters
+from sitrep.search.filters import FilterKeywords, Filters
 from sitrep.search.generation import Generation, Matched, damage_is_index_damaged
 from sitrep.search.highlight import Snippet, snippet, stemmer_of
 from sitrep.search.query import FIELD, And, Node, Or, Words, parse, walk
@@ -135,7 +135,7 @@ class Archive(AnalysisMethods):
             mask &= facet_math.filter_mask(generation.docvalues, filters)
         return Matched(generation.docvalues, mask, tree)
 
-    def matching(self, text: str = "", filters: Filters | None = None, **keywords: Any) -> Matched:
+    def matching(self, text: str = "", filters: Filters | None = None, **keywords: Unpack[FilterKeywords]) -> Matched:
         """The documents matching ``text`` and the filters (a ``Filters`` or ``search``'s keywords)."""
         with self._reading() as generation:
             return self._match(generation, text, filters or Filters.of(self.vocab, **keywords))
@@ -146,24 +146,17 @@ class Archive(AnalysisMethods):
         self,
         text: str = "",
         *,
-        countries: Any = (),
-        countries_mode: str = "any",
-        orgs: Any = (),
-        topics: Any = (),
-        trends: Any = (),
-        langs: Any = (),
-        authors: Any = (),
-        since: Any = None,
-        until: Any = None,
         sort: str = "relevance",
         page: int = 1,
         per_page: int | None = None,
         facets: Any = DEFAULT_FACETS,
+        **filters: Unpack[FilterKeywords],
     ) -> Results:
         """Records matching ``text`` (words and fields with AND/OR/NOT) and the filters, with facets.
 
-        ``countries`` … ``authors`` take one string or a list; ``since``/``until`` a year, a
-        "YYYY-MM(-DD)" string, a date or a datetime.
+        The filters (``FilterKeywords``): ``countries``, ``countries_mode`` ("any" or "all"),
+        ``orgs``, ``topics``, ``trends``, ``langs``, ``authors`` take one string or a list;
+        ``since``/``until`` a year, a "YYYY-MM(-DD)" string, a date or a datetime.
         """
         started = time.perf_counter()
         per_page = self.settings.search.per_page if per_page is None else per_page
@@ -174,20 +167,9 @@ class Archive(AnalysisMethods):
         if not isinstance(per_page, int) or isinstance(per_page, bool) or not 1 <= per_page <= 1000:
             raise ArgumentError("per_page", f"must be a whole number from 1 to 1000, not {per_page!r}")
         facets = _names("facets", facets, facet_math.FACET_FIELD)
-        filters = Filters.of(
-            self.vocab,
-            countries=countries,
-            countries_mode=countries_mode,
-            orgs=orgs,
-            topics=topics,
-            trends=trends,
-            langs=langs,
-            authors=authors,
-            since=since,
-            until=until,
-        )
+        wanted = Filters.of(self.vocab, **filters)
         with self._reading() as generation:
-            matched = self._match(generation, text, filters)
+            matched = self._match(generation, text, wanted)
             ranked = self._rank(generation, matched, sort, page * per_page)
             chosen = ranked[(page - 1) * per_page : page * per_page]
             ids = generation.docvalues.ids
@@ -201,7 +183,7 @@ class Archive(AnalysisMethods):
             counted = facet_math.counts(generation.docvalues, matched.mask, facets)
             has_words = any(isinstance(n, Words) for n, _ in walk(matched.tree)) if matched.tree else False
             suggestion = self._suggest(generation, text) if has_words and matched.total < 3 else None
-        query = {"text": text, "filters": filters.to_dict(), "sort": sort, "facets": list(facets)}
+        query = {"text": text, "filters": wanted.to_dict(), "sort": sort, "facets": list(facets)}
         return Results(
             query,
             matched.total,
@@ -346,7 +328,9 @@ class Archive(AnalysisMethods):
             unknown_verdicts=tuple(FacetCount(v, n) for v, n in sorted(labels.items(), key=lambda vn: (-vn[1], vn[0]))),
         )
 
-    def timeline(self, text: str = "", *, by: str = "month", split: str | None = None, **filters: Any) -> Timeline:
+    def timeline(
+        self, text: str = "", *, by: str = "month", split: str | None = None, **filters: Unpack[FilterKeywords]
+    ) -> Timeline:
         """Counts per week, month or year of the dated hits (empty periods filled with zeros),
         optionally split by verdict or by the five commonest countries; ``filters`` are search's.
         ``by="auto"`` picks weeks for up to half a year of hits, months up to four years, years
@@ -355,9 +339,6 @@ class Archive(AnalysisMethods):
             raise ArgumentError("by", f"must be auto, week, month or year, not {by!r}")
         if split not in (None, "trend", "country"):
             raise ArgumentError("split", f"must be trend or country, not {split!r}")
-        unknown = set(filters) - set(KEYWORDS)
-        if unknown:
-            raise ArgumentError(", ".join(sorted(unknown)), "is not a filter of timeline (see Archive.search)")
         wanted = Filters.of(self.vocab, **filters)
         with self._reading() as generation:
             hits = self._match(generation, text, wanted).mask
@@ -400,19 +381,6 @@ class Archive(AnalysisMethods):
     def is_current(self) -> bool:
         """False once a crawl, ``sitrep index`` or a rebuild has made a newer index live."""
         return generation_of(self.settings.data_dir) == self.generation
-
-    def runs(self) -> list[dict[str, Any]]:
-        """Every crawl run, newest first, with the URLs it failed or dropped and why."""
-        out = []
-        with self._reading():
-            for run in reversed(self.store.runs()):
-                problems = [
-                    {"url": url, "outcome": outcome, "reason": reason}
-                    for url, outcome, reason in self.store.ledger(run["id"])
-                    if outcome in ("failed", "dropped")
-                ]
-                out.append({**run, "problems": problems})
-        return out
 
     def captures(self, url: str) -> list[dict[str, Any]]:
         """When ``url`` was fetched and with what HTTP status, oldest first (the WARC archive)."""

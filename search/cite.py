@@ -23,9 +23,15 @@ def sample_note(record: Record) -> str:
 
 
 def archived_at(record: Record, capture: Capture | None) -> str:
+    """Where the archived copy is, as a clause for the middle of a sentence (``note`` fields,
+    which start one, take it through ``_sentence``)."""
     if capture is None:
         return f"no archived copy, sitrep id {record.id}"
     return f"archived copy: warc/{capture.warc} at offset {capture.offset}, sitrep id {record.id}"
+
+
+def _sentence(clause: str) -> str:
+    return clause[:1].upper() + clause[1:]
 
 
 def fetched_on(record: Record, capture: Capture | None) -> str | None:
@@ -61,7 +67,10 @@ def bibtex(record: Record, capture: Capture | None, site: str) -> str:
     if fetched:
         fields.append(("urldate", fetched))
     week = f"Week {record.week_start} to {record.week_end}. " if record.week_start else ""
-    fields += [("language", record.lang), ("note", _bib(sample_note(record) + week + archived_at(record, capture)))]
+    fields += [
+        ("language", record.lang),
+        ("note", _bib(sample_note(record) + week + _sentence(archived_at(record, capture)))),
+    ]
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@misc{{sitrep-{record.id},\n{body}\n}}"
 
@@ -78,7 +87,7 @@ def csl(record: Record, capture: Capture | None, site: str) -> dict[str, object]
         "container-title": site,
         "URL": record.url,
         "language": record.lang,
-        "note": sample_note(record) + archived_at(record, capture),
+        "note": sample_note(record) + _sentence(archived_at(record, capture)),
     }
     if record.author:
         item["author"] = [{"literal": record.author}]

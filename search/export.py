@@ -35,12 +35,15 @@ COLUMNS = (
     "fetched_at",
     "text",
     "sample",
+    "week_label",
 )
-"""The columns of every format, in order. ``countries`` and ``orgs`` are joined by ``;``;
-``text`` is the lead and body paragraphs joined by blank lines; a missing value is empty in CSV
-and null in JSON lines and Parquet. ``sample`` is true for a record of the generated sample
-archive (``sitrep demo``), never a real analysis: ``true``/``false`` in CSV, a boolean in JSON
-lines and Parquet."""
+"""The columns of every format, in order; a new one goes at the end, so readers that take
+columns by position keep working. ``countries`` and ``orgs`` are joined by ``;``; ``text`` is
+the lead and body paragraphs joined by blank lines; a missing value is empty in CSV and null in
+JSON lines and Parquet. ``sample`` is true for a record of the generated sample archive
+(``sitrep demo``), never a real analysis: ``true``/``false`` in CSV, a boolean in JSON
+lines and Parquet. ``week_label`` is the week as the page printed it (empty when no page
+printed one)."""
 
 PARQUET_BATCH = 1000
 
@@ -61,6 +64,7 @@ def row(record: Record) -> dict[str, str | bool | None]:
         "fetched_at": record.fetched_at,
         "text": "\n\n".join(p for p in (record.lead, *record.body) if p),
         "sample": record.sample,
+        "week_label": record.week_label,
     }
 
 

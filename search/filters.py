@@ -17,15 +17,36 @@ import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal, TypedDict, Unpack
 
 from sitrep.dates import week_of
 from sitrep.errors import ArgumentError, QueryError
 from sitrep.search.vocabulary import Vocabulary
 
 DATE_FORMS = "use YYYY, YYYY-MM or YYYY-MM-DD"
-# Archive.search's filter keywords, which Filters.of takes
-KEYWORDS = ("countries", "countries_mode", "orgs", "topics", "trends", "langs", "authors", "since", "until")
+
+
+class FilterKeywords(TypedDict, total=False):
+    """The filter keywords of ``Archive.search``, ``matching``, ``iter_records``, ``timeline`` and
+    ``trends``, written once here and checked by ``Filters.of``.
+
+    ``countries`` … ``authors`` take one string or a list, and a record matches any of them
+    (``countries_mode="all"``: every country); the value ``"none"`` matches records without one.
+    ``since``/``until`` take a year, a "YYYY-MM(-DD)" string, a date or a datetime.
+    """
+
+    countries: str | Iterable[str]
+    countries_mode: Literal["any", "all"]
+    orgs: str | Iterable[str]
+    topics: str | Iterable[str]
+    trends: str | Iterable[str]
+    langs: str | Iterable[str]
+    authors: str | Iterable[str]
+    since: int | str | dt.date | None
+    until: int | str | dt.date | None
+
+
+KEYWORDS = tuple(FilterKeywords.__annotations__)
 
 
 def bounds(value: str, raw: str) -> tuple[dt.date, dt.date]:
@@ -126,39 +147,31 @@ class Filters:
     undated: bool = False
 
     @classmethod
-    def of(
-        cls,
-        vocab: Vocabulary,
-        *,
-        countries: Any = (),
-        countries_mode: Any = "any",
-        orgs: Any = (),
-        topics: Any = (),
-        trends: Any = (),
-        langs: Any = (),
-        authors: Any = (),
-        since: Any = None,
-        until: Any = None,
-        raw: str | None = None,
-    ) -> Filters:
-        """Checked and normalised values; ``raw`` is the query text a field term came from."""
-        if countries_mode not in ("any", "all"):
-            raise ArgumentError("countries_mode", f"must be 'any' or 'all', not {countries_mode!r}")
+    def of(cls, vocab: Vocabulary, *, raw: str | None = None, **keywords: Unpack[FilterKeywords]) -> Filters:
+        """Checked and normalised values; ``raw`` is the query text a field term came from. A
+        keyword that is no filter is an ``ArgumentError`` naming it, whichever method passed it."""
+        given: dict[str, Any] = dict(keywords)
+        if unknown := set(given) - set(KEYWORDS):
+            raise ArgumentError(", ".join(sorted(unknown)), f"is not a filter (filters: {', '.join(KEYWORDS)})")
+        mode = given.get("countries_mode", "any")
+        if mode not in ("any", "all"):
+            raise ArgumentError("countries_mode", f"must be 'any' or 'all', not {mode!r}")
+        since, until = given.get("since"), given.get("until")
         low, high = _date_argument("since", since, end=False), _date_argument("until", until, end=True)
         if low and high and low > high:
             raise QueryError(f"{since} .. {until}", f"from ({low}) is after to ({high}): swap the two dates")
 
-        def norm(name: str, value: Any, check: Any) -> tuple[str, ...]:
-            return _uniq(check(v, raw if raw is not None else v) for v in _values(name, value))
+        def norm(name: str, check: Any) -> tuple[str, ...]:
+            return _uniq(check(v, raw if raw is not None else v) for v in _values(name, given.get(name)))
 
         return cls(
-            countries=norm("countries", countries, vocab.country),
-            countries_mode=countries_mode,
-            orgs=norm("orgs", orgs, vocab.org),
-            topics=norm("topics", topics, vocab.topic),
-            trends=norm("trends", trends, vocab.trend),
-            langs=norm("langs", langs, vocab.lang),
-            authors=norm("authors", authors, vocab.author),
+            countries=norm("countries", vocab.country),
+            countries_mode=mode,
+            orgs=norm("orgs", vocab.org),
+            topics=norm("topics", vocab.topic),
+            trends=norm("trends", vocab.trend),
+            langs=norm("langs", vocab.lang),
+            authors=norm("authors", vocab.author),
             since=low,
             until=high,
         )

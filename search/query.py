@@ -15,10 +15,10 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, cast
 
 from sitrep.errors import QueryError
-from sitrep.search.filters import Filters, date_range
+from sitrep.search.filters import FilterKeywords, Filters, date_range
 from sitrep.search.vocabulary import NONE, Vocabulary
 
 FIELDS = ("country", "org", "topic", "trend", "lang", "author", "date", "week")
@@ -98,7 +98,7 @@ def field_filters(name: str, value: str | None, text: str, vocab: Vocabulary) ->
         return Filters(since=since, until=until)
     if name == "author":
         return Filters.of(vocab, authors=[value], raw=text)
-    return Filters.of(vocab, raw=text, **{_KEYWORD[name]: [value]})
+    return Filters.of(vocab, raw=text, **cast(FilterKeywords, {_KEYWORD[name]: [value]}))  # a list-valued keyword
 
 
 def _tokens(text: str) -> Iterator[tuple[str, str, re.Match[str]]]:

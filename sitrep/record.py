@@ -40,6 +40,7 @@ class Record:
     week_start: str | None = None
     week_end: str | None = None
     date_source: str = "none"
+    week_label: str = ""  # the week as the page printed it ("December 28 – January 3, 2020"), spaces normalised
     stamp: str | None = None
     topic: str | None = None
     topic_label: str | None = None
@@ -157,7 +158,7 @@ def merge(records: Iterable[Record], canonical_url: Callable[[list[str]], str]) 
                 values[f.name] = value
                 break
     dated = min(pages, key=lambda r: DATE_SOURCES.index(r.date_source))
-    for name in ("week_start", "week_end", "date_source"):
+    for name in ("week_start", "week_end", "date_source", "week_label"):
         values[name] = getattr(dated, name)
     urls = sorted({u for page in pages for u in page.urls})
     fetched = [p.fetched_at for p in pages if p.fetched_at]

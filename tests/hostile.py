@@ -115,8 +115,9 @@ class HostileServer(ThreadingHTTPServer):
             return self.hits[path]
 
 
-class Handler(BaseHTTPRequestHandler):
-    server: HostileServer
+class Responder(BaseHTTPRequestHandler):
+    """A quiet HTTP/1.1 handler with one way to answer: every test server on 127.0.0.1 builds on it."""
+
     protocol_version = "HTTP/1.1"
 
     def log_message(self, format: str, *args: object) -> None:
@@ -132,6 +133,10 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.end_headers()
         self.wfile.write(body)
+
+
+class Handler(Responder):
+    server: HostileServer
 
     def redirect(self, target: str) -> None:
         self.send(302, b"", headers={"Location": target})

@@ -19,7 +19,19 @@ from sitrep.crawler.sample import generate as gen
 
 SITE = dataclasses.replace(load(path=None, environ={}).sites["belarusinfocus"], last_year=gen.LAST_YEAR)
 ARTICLES = gen.plan(45, 20240318)
-FIELDS = ("title", "lead", "body", "week_start", "trend_label", "topic", "author", "stamp", "captions", "countries")
+FIELDS = (
+    "title",
+    "lead",
+    "body",
+    "week_start",
+    "week_label",
+    "trend_label",
+    "topic",
+    "author",
+    "stamp",
+    "captions",
+    "countries",
+)
 
 
 def test_there_are_eight_article_and_three_listing_chromes() -> None:

@@ -204,12 +204,27 @@ def test_timeline_period_from_the_span_shares_and_what_country_bars_count(
     for line in shares[:-2]:
         found = [int(p) for p in re.findall(r"(\d+)%", line)]
         assert not found or 98 <= sum(found) <= 102, line
+        assert not found or len(line[11:].split(" ")[0]) == 50, line  # a whole period is the whole width
 
 
 def test_weeks_across_a_new_year_print_both_years() -> None:
     assert week_label("2020-12-28", "2021-01-03") == "December 28, 2020 – January 3, 2021"
     assert week_label("2020-08-10", "2020-08-16") == "August 10 – August 16, 2020"
     assert week_label(None, None) == "week unknown"
+
+
+def test_show_names_the_week_as_the_page_printed_it(crawled: Settings, truth: dict[str, Record]) -> None:
+    """Both years in sitrep's own rendering, and the site's label (one year, the start's) beside it."""
+    crossing = next(r for r in truth.values() if r.week_label and r.week_start[:4] != (r.week_end or "")[:4])
+    shown = run_sitrep(*s(crawled), "show", crossing.id).stdout.splitlines()[1]
+    both = f'{week_label(crossing.week_start, crossing.week_end)} (week, printed "{crossing.week_label}") · '
+    assert shown.startswith(both) and crossing.week_label.endswith(crossing.week_start[:4])
+    data = json.loads(run_sitrep(*s(crawled), "show", crossing.id, "--json").stdout)
+    assert data["record"]["week_label"] == crossing.week_label
+    plain = next(
+        r for r in truth.values() if " — " in r.week_label and r.lang == "en" and r.week_start[:4] == r.week_end[:4]
+    )
+    assert "printed" not in run_sitrep(*s(crawled), "show", plain.id).stdout.splitlines()[1]
 
 
 def test_completion_offers_countries_topics_and_trends(crawled: Settings) -> None:
@@ -219,6 +234,7 @@ def test_completion_offers_countries_topics_and_trends(crawled: Settings) -> Non
         return [line.split(",", 1)[1] for line in done.stdout.splitlines()]
 
     assert "AZ" in complete("sitrep search --country A")
+    assert complete("sitrep search --country bela") == ["BY"]  # the option takes names: so does completion
     assert complete("sitrep trends --topic secu") == ["security-issues"]
     assert {"worse", "worsened"} <= set(complete("sitrep search --trend wor"))
     assert "_SITREP_COMPLETE=zsh_source" in (ROOT / "README.md").read_text()
@@ -250,3 +266,30 @@ def test_export_to_a_file_shows_a_progress_bar_on_a_terminal(crawled: Settings, 
     assert f"exporting {total} records" in shown and f"wrote {total} records to {target}" in shown
     piped = run_sitrep(*s(crawled), "export", "-o", str(tmp_path / "again.csv"))
     assert "exporting" not in piped.stderr  # no bar when stderr is not a terminal
+
+
+def test_one_of_a_thing_is_counted_in_the_singular(crawled: Settings, truth: dict[str, Record]) -> None:
+    """ "1 results" and "1 failed or dropped URLs" read badly; the count worked out from the truth."""
+    weeks: dict[tuple[str, str], int] = {}
+    for r in truth.values():
+        if r.week_start:
+            weeks[(r.week_start, r.lang)] = weeks.get((r.week_start, r.lang), 0) + 1
+    week, lang = next(key for key, n in sorted(weeks.items()) if n == 1)
+    query = f"week:{week} lang:{lang}"
+    assert run_sitrep(*s(crawled), "search", query).stdout.splitlines()[-1].startswith("1 result (page 1 of 1) in ")
+    assert run_sitrep(*s(crawled), "facets", query).stdout.splitlines()[-1] == "1 record"
+    ran = run_sitrep(*s(crawled), "runs", "1").stdout
+    assert "run 1: 1 failed or dropped URL\n" in ran  # the sample's robots.txt forbids one page
+
+
+def test_with_only_the_demo_archive_the_error_points_at_its_folder(crawled: Settings, tmp_path: Path) -> None:
+    """After `make demo` a first `sitrep search` finds no data/; "run sitrep demo" would not help."""
+    bare = run_sitrep("search", "oil", cwd=tmp_path)
+    assert bare.returncode == 4 and "sitrep demo" in bare.stderr and "--data-dir" not in bare.stderr
+    (tmp_path / "demo-data").symlink_to(crawled.data_dir)
+    done = run_sitrep("search", "oil", cwd=tmp_path)
+    assert done.returncode == 4
+    assert done.stderr.strip().endswith(
+        "(the sample archive `sitrep demo` made is in demo-data/: add --data-dir demo-data)"
+    )
+    assert run_sitrep("--data-dir", "demo-data", "search", "oil", cwd=tmp_path).returncode == 0

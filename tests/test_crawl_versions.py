@@ -78,3 +78,24 @@ def test_a_parser_change_writes_one_version_marked_reparse(
     assert sorted(got) == sorted((rid, 2, "reparse") for rid in affected)
     again = run_sitrep("--settings", str(path), "reparse")  # the same parser again: nothing new
     assert again.returncode == 0 and versions_after_the_first(load(path, environ={})) == got
+
+
+def test_an_archive_from_before_week_label_gets_no_false_versions_and_reparse_fills_it(
+    crawled: Settings, tmp_path: Path, truth: dict[str, Record]
+) -> None:
+    """A store written before the parser kept the printed week: a refreshing crawl sees no change on
+    the site (no version 2), and ``reparse`` gives every record the label its page printed."""
+    path = copy_of(crawled, tmp_path)
+    settings = load(path, environ={})
+    with RecordStore(settings.data_dir, create=False) as store, store.transaction() as db:
+        for table, key in (("pages", "url"), ("records", "id"), ("history", "rowid")):
+            for ident, text in db.execute(f"SELECT {key}, json FROM {table}").fetchall():
+                old = {k: v for k, v in json.loads(text).items() if k != "week_label"}
+                db.execute(f"UPDATE {table} SET json = ? WHERE {key} = ?", (json.dumps(old), ident))
+    recrawl = run_sitrep("--settings", str(path), "crawl", "--refresh")
+    assert recrawl.returncode == 0, recrawl.stderr
+    assert versions_after_the_first(settings) == []
+    assert run_sitrep("--settings", str(path), "reparse").returncode == 0
+    labels = {rid: r.week_label for rid, r in records_of(settings).items()}
+    assert labels == {rid: r.week_label for rid, r in truth.items()}
+    assert sum(bool(label) for label in labels.values()) > 100

@@ -39,6 +39,26 @@ def test_week_in_the_meta_line_after_the_title_and_verdict_before_any_week() -> 
     assert (r.trend, r.trend_label, r.author) == ("worsened", "The situation got worse", "Ales Kruk")
     assert r.lead.startswith("Minsk signed") and len(r.body) == 1
     assert r.title_source == "h1" and r.warnings == ()
+    assert r.week_label == "November 28 – December 4, 2016"  # the range alone, not "Posted on … by …"
+
+
+@pytest.mark.parametrize(
+    ("printed", "label", "start"),
+    [
+        ("December 28\xa0\u2014  January 3,\n 2020", "December 28 — January 3, 2020", "2020-12-28"),
+        ("28 декабря – 3 января 2020 г.", "28 декабря – 3 января 2020 г.", "2020-12-28"),
+    ],
+)
+def test_week_label_is_the_range_as_printed_with_its_spaces_collapsed(printed: str, label: str, start: str) -> None:
+    """The site's own label keeps its dash and its one year (the start's); only white space is tidied."""
+    r = parse_article(
+        URL,
+        page(
+            f"<article><h1>Baku and Minsk sign an oil deal</h1><p>The situation got worse</p><p>{printed}</p><div>{TEXT}</div></article>"
+        ),
+        SITE,
+    )
+    assert (r.week_start, r.week_label) == (start, label)
 
 
 def test_topic_verdict_and_title_without_a_week_keep_the_verdict() -> None:

@@ -14,7 +14,7 @@ import pytest
 from sitrep.crawler.sample.generate import generate
 from sitrep.crawler.sample.server import serve, settings_toml
 from tests.conftest import run_sitrep
-from tests.hostile import HOST, article
+from tests.hostile import HOST, Responder, article
 
 DELAY = 0.2
 
@@ -61,19 +61,14 @@ def elsewhere() -> Iterator[Elsewhere]:
     server.server_close()
 
 
-def hostile_site(other: int) -> type[BaseHTTPRequestHandler]:
+def hostile_site(other: int) -> type[Responder]:
     away = [
         f"http://{HOST}:{other}/security-issues/other-port/",
         f"https://{HOST}:{other}/security-issues/other-scheme/",
         f"http://elsewhere.test:{other}/security-issues/other-host/",
     ]
 
-    class Site(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
+    class Site(Responder):
         def do_GET(self) -> None:
             if self.path == "/robots.txt":
                 return self.send(200, b"User-agent: *\nAllow: /\n")
@@ -84,22 +79,13 @@ def hostile_site(other: int) -> type[BaseHTTPRequestHandler]:
                 )
                 return self.send(200, f"<html><body><h1>Security issues</h1><ul>{items}</ul></body></html>".encode())
             if self.path == "/security-issues/redirect-away/":
-                return self.send(302, b"", {"Location": away[0]})
+                return self.send(302, b"", headers={"Location": away[0]})
             if self.path == "/security-issues/refresh-away/":
                 page = article("Refresh page").replace(
                     "<head>", f'<head><meta http-equiv="refresh" content="0; url={away[0]}">'
                 )
                 return self.send(200, page.encode())
             return self.send(200, article(f"Page {self.path}").encode())
-
-        def send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            for k, v in (headers or {}).items():
-                self.send_header(k, v)
-            self.end_headers()
-            self.wfile.write(body)
 
     return Site
 

@@ -60,10 +60,14 @@ def test_merge_takes_each_field_from_the_richest_page_that_has_it() -> None:
 def test_merge_prefers_a_printed_week_over_a_listing_over_a_stamp() -> None:
     stamp = rec("old", "https://i/a/", week_start="2016-01-04", week_end="2016-01-10", date_source="stamp")
     listing = rec("headerless", "https://p/b/", week_start="2016-01-11", week_end="2016-01-17", date_source="listing")
+    printed = "January 18 – January 24, 2016"
     week = rec("headerless", "https://p/c/", week_start="2016-01-18", week_end="2016-01-24", date_source="week")
+    week = dataclasses.replace(week, week_label=printed)
     assert merge([stamp, listing], shortest).date_source == "listing"
+    assert merge([stamp, listing], shortest).week_label == ""
     merged = merge([stamp, listing, week], shortest)
     assert (merged.week_start, merged.week_end, merged.date_source) == ("2016-01-18", "2016-01-24", "week")
+    assert merged.week_label == printed  # the label goes with the week it names
     none = rec("current", "https://p/d/")
     assert merge([none, stamp], shortest).week_start == "2016-01-04"
 
@@ -120,8 +124,8 @@ def test_vocabularies_and_defaults_as_documented() -> None:
     minimal = Record(id="i", site="s", url="u", urls=("u",), lang="en", layout="old", title="T")
     assert minimal.to_dict() == {
         "id": "i", "site": "s", "url": "u", "urls": ["u"], "lang": "en", "layout": "old", "title": "T",
-        "lead": "", "body": [], "week_start": None, "week_end": None, "date_source": "none", "stamp": None,
-        "topic": None, "topic_label": None, "trend": None, "trend_label": None, "author": None, "captions": [],
+        "lead": "", "body": [], "week_start": None, "week_end": None, "date_source": "none", "week_label": "",
+        "stamp": None, "topic": None, "topic_label": None, "trend": None, "trend_label": None, "author": None, "captions": [],
         "countries": [], "country_counts": {}, "orgs": [], "fetched_at": None, "content_hash": "",
         "title_source": "", "warnings": [], "sample": False,
     }  # fmt: skip

@@ -156,8 +156,11 @@ def test_cite_in_three_styles(edited: Edited) -> None:
     bib = sitrep(edited, "cite", t.id, "--style", "bibtex").stdout
     assert bib.startswith(f"@misc{{sitrep-{t.id},") and f"  url = {{{t.url}}}," in bib
     assert f"  year = {{{t.week_start[:4]}}}," in bib and bib.rstrip().endswith("}")
+    where = f"rchived copy: warc/{warc} at offset {offset}, sitrep id {t.id}"
+    assert f"  note = {{Week {t.week_start} to {t.week_end}. A{where}}}" in bib  # a sentence starts with a capital
     (item,) = json.loads(sitrep(edited, "cite", t.url, "--style", "csl-json").stdout)
     assert item["URL"] == t.url and item["title"] == t.title and item["type"] == "webpage"
+    assert item["note"] == f"A{where}"
     assert item["issued"]["date-parts"] == [[int(x) for x in t.week_start.split("-")]]
     assert item["accessed"]["date-parts"] == [[int(x) for x in fetched_at[:10].split("-")]]
 
@@ -222,3 +225,12 @@ def test_a_damaged_watch_file_is_one_line_and_the_crawl_summary_still_prints(edi
         assert len(done.stderr.splitlines()) == 1
     finally:
         path.write_text(saved, encoding="utf-8")
+
+
+def test_diff_of_a_record_with_one_version_is_json_with_json(edited: Edited) -> None:
+    with RecordStore(edited.data, create=False) as store:
+        single = next(r.id for r in store.records() if r.id != edited.target.id and len(store.history(r.id)) == 1)
+    assert sitrep(edited, "diff", single).stdout == f"record {single} has one version only: nothing to compare\n"
+    data = json.loads(sitrep(edited, "diff", single, "--json").stdout)
+    assert (data["ok"], data["id"], data["from"], data["to"]) == (True, single, 1, 1)
+    assert (data["fields"], data["words_added"], data["words_removed"]) == ({}, 0, 0)

@@ -3,6 +3,7 @@ independently from the generator's ground truth."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 from collections import Counter
@@ -251,6 +252,24 @@ def test_bad_keyword_arguments_raise_argument_error(archive: Archive, kwargs: di
     with pytest.raises(ArgumentError) as caught:
         archive.search("oil", **kwargs)
     assert caught.value.status == 2
+
+
+@pytest.mark.parametrize("method", ["search", "matching", "iter_records", "timeline", "trends"])
+def test_a_keyword_that_is_no_filter_is_named_by_every_method(archive: Archive, method: str) -> None:
+    """One list of filter keywords (``FilterKeywords``) and one check, whichever method is called."""
+    with pytest.raises(ArgumentError) as caught:
+        getattr(archive, method)("oil", country="AZ")  # the query field's name, not the keyword
+    assert caught.value.name == "country" and "countries" in caught.value.reason and caught.value.status == 2
+
+
+def test_the_filter_keywords_are_one_typed_list_and_search_takes_each() -> None:
+    from typing import get_type_hints
+
+    from sitrep.search.filters import KEYWORDS, FilterKeywords
+
+    assert KEYWORDS == ("countries", "countries_mode", "orgs", "topics", "trends", "langs", "authors", "since", "until")
+    assert set(get_type_hints(FilterKeywords)) == set(KEYWORDS)
+    assert "FilterKeywords" in str(inspect.signature(Archive.search).parameters["filters"].annotation)
 
 
 @pytest.mark.parametrize("kwargs", [{"since": "2019", "until": "2018"}, {"since": "soon"}, {"countries": ["narnia"]}])

@@ -6,6 +6,7 @@ computed here, independently, from the generator's ground truth."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Iterator
 
@@ -141,3 +142,25 @@ def test_archive_trends_split_by_topic_with_a_filter(archive: Archive, truth: di
     verdicts = _week_verdicts_by_hand([r for r in wanted if (r.topic or "no topic") == worst.name])
     for streak in worst.streaks:
         assert streak.weeks == _longest_by_brute_force(verdicts, streak.verdict)
+
+
+def test_every_verdict_bar_is_exactly_as_wide_as_the_chart(crawled: Settings) -> None:
+    """Counts like 2/7/2 of 11 rounded part by part made bars of 29 or 31 for 30, and the share
+    column after them went out of line: a bar with verdicts is always 30 wide."""
+    from tests.conftest import run_sitrep
+
+    done = run_sitrep("--settings", str(crawled.source), "trends", "--by", "quarter")
+    rows = [line for line in done.stdout.splitlines() if line.strip()[:4].isdigit()]
+    assert len(rows) > 20
+    bars = [re.search(r" ([-+=]+) +\d+% worse", line) for line in rows if "no verdicts" not in line]
+    assert all(bars) and {len(bar[1]) for bar in bars if bar} == {30}
+    assert len({line.index("% worse") for line in rows if "% worse" in line}) == 1
+
+
+def test_bar_parts_add_up_to_the_bar() -> None:
+    from sitrep.cli.output import bar_lengths
+
+    assert bar_lengths([2, 7, 2], 11, 30) == [6, 19, 5]  # 5.45, 19.09, 5.45: the one left over goes to the first .45
+    assert bar_lengths([1, 1, 1], 3, 50) == [17, 17, 16]  # 16.67 each: 50, not 51
+    assert bar_lengths([3, 0], 6, 50) == [25, 0]  # half of the peak: half the width
+    assert bar_lengths([0, 0, 0], 1, 30) == [0, 0, 0]

@@ -12,14 +12,14 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from tests.conftest import free_port, run_sitrep
-from tests.hostile import HOST, article
+from tests.hostile import HOST, Responder, article
 
 # path -> the page's bytes as the site means them (the oracle), and how they are sent
 PAGES = {
@@ -30,12 +30,7 @@ PAGES = {
 LISTING = "/analytics/archive-test/"
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
+class Handler(Responder):
     def do_GET(self) -> None:
         if self.path == "/robots.txt":
             return self.send(200, b"User-agent: *\nAllow: /\n", "text/plain")
@@ -62,17 +57,6 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"0\r\n\r\n")
             return None
         return self.send(200, body)
-
-    def send(
-        self, status: int, body: bytes, ctype: str = "text/html; charset=utf-8", headers: dict[str, str] | None = None
-    ) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(body)
 
 
 @pytest.fixture(scope="module")

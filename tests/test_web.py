@@ -149,6 +149,36 @@ def test_record_page_and_api(web: Served, truth: dict[str, Record]) -> None:
     assert missing.status == 404 and "no record with id" in missing.json()["error"]
 
 
+def test_the_record_page_cites_as_sitrep_cite_does(web: Served, truth: dict[str, Record], crawled: Settings) -> None:
+    """One citation (``search.cite``) for the terminal and the web: where the archived copy sits
+    (from the store's capture table), the week with both years, the author first."""
+    import html as htmllib
+
+    record = next(r for r in truth.values() if r.author and r.week_label and r.week_start[:4] != r.week_end[:4])
+    db = sqlite3.connect(crawled.data_dir / "records.sqlite3")
+    warc, offset = db.execute(
+        "SELECT warc, offset FROM captures WHERE url = ? ORDER BY rowid DESC LIMIT 1", (record.url,)
+    ).fetchone()
+    db.close()
+    page = htmllib.unescape(web.get(f"/record/{record.id}").text)
+    cited = re.search(r'<output aria-label="Citation">(.*?)</output>', page, re.S)
+    assert cited is not None
+    start, end = record.week_start, record.week_end
+    assert cited[1].startswith(f'{record.author}. "{record.title}." Belarus in Focus, week of ')
+    assert f"archived copy: warc/{warc} at offset {offset}, sitrep id {record.id}" in cited[1]
+    assert f", {start[:4]} – " in cited[1] and f", {end[:4]}. " in cited[1]  # both years of the week
+    assert cited[1] == run_sitrep("--settings", str(crawled.source), "cite", record.id).stdout.strip()
+
+
+def test_the_record_page_shows_the_week_as_the_site_printed_it(web: Served, truth: dict[str, Record]) -> None:
+    crossing = next(r for r in truth.values() if r.week_label and r.week_start[:4] != (r.week_end or "")[:4])
+    page = web.get(f"/record/{crossing.id}").text
+    assert f'<dd class="week-label">{crossing.week_label}</dd>' in page  # the generator's own rendering
+    assert web.get(f"/api/record/{crossing.id}").json()["record"]["week_label"] == crossing.week_label
+    undated = next(r for r in truth.values() if r.date_source != "week")
+    assert "Week as printed" not in web.get(f"/record/{undated.id}").text
+
+
 def test_stats_timeline_and_runs(web: Served, truth: dict[str, Record], crawled: Settings) -> None:
     stats = web.get("/api/stats").json()
     assert stats["records"] == 500
@@ -164,7 +194,8 @@ def test_stats_timeline_and_runs(web: Served, truth: dict[str, Record], crawled:
     runs = web.get("/api/runs").json()["runs"]
     db = sqlite3.connect(crawled.data_dir / "records.sqlite3")
     ledger = db.execute(
-        "SELECT run_id, url, outcome, reason FROM ledger WHERE outcome IN ('failed', 'dropped') ORDER BY run_id, url"
+        "SELECT run_id, url, outcome, reason FROM ledger WHERE outcome IN ('failed', 'dropped') "
+        "ORDER BY run_id, outcome = 'dropped', url"  # failed first, as `sitrep runs` lists them
     ).fetchall()
     ids = [i for (i,) in db.execute("SELECT id FROM runs ORDER BY id DESC")]
     db.close()

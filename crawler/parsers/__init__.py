@@ -142,6 +142,7 @@ def build_record(
         week_start=week_start,
         week_end=week_end,
         date_source=source,
+        week_label=fields.week_label,
         stamp=fields.stamp.isoformat(timespec="minutes") if fields.stamp else None,
         topic=topic,
         topic_label=topic_label,

@@ -30,6 +30,7 @@ class Line:
     """What one block says as a field line (each value None when it says nothing of it)."""
 
     week: tuple[dt.date, dt.date] | None = None
+    week_label: str = ""  # the range as printed, spaces normalised
     bad_week: bool = False
     trend: tuple[str | None, str] | None = None
     topic: str | None = None  # a slug
@@ -120,6 +121,7 @@ def read_line(page: Page, block: Block) -> Line:
     rest = text
     if found := dates.find_week(text):
         line.week = (found[0], found[1])
+        line.week_label = found[2].group(0)
         rest = (text[: found[2].start()] + " " + text[found[2].end() :]).strip()
     elif dates.has_week_with_year(text):
         line.bad_week = True
@@ -136,6 +138,7 @@ def read_line(page: Page, block: Block) -> Line:
 @dataclasses.dataclass
 class Fields:
     week: tuple[dt.date, dt.date] | None = None
+    week_label: str = ""  # as the kept week was printed
     trend: tuple[str | None, str] | None = None
     topic: tuple[str, str] | None = None
     author: str | None = None
@@ -168,6 +171,8 @@ def collect(page: Page, lines: dict[int, Line]) -> Fields:
     for i in sorted(lines):
         line = lines[i]
         if line.week:
+            if fields.week is None:
+                fields.week_label = line.week_label
             fields.keep("week", line.week, page.blocks[i].text)
         if line.trend:
             fields.keep("trend", line.trend, line.trend[1])

@@ -389,6 +389,7 @@ def page_truth(a: Article, page: Page) -> dict[str, Any]:
         "lead": a.paragraphs[0],
         "body": list(a.paragraphs[1:]),
         "week_start": a.week.isoformat() if p.week else None,
+        "week_label": " ".join(p.week.split()) if p.week else "",
         "trend_label": p.verdict,
         "topic": a.topic if p.topic else _url_topic(a, page),
         "author": p.author or (a.author if a.by_line else None),
@@ -434,6 +435,7 @@ def truth(a: Article) -> Record:
         week_start=week_start.isoformat() if week_start else None,
         week_end=(week_start + dt.timedelta(days=6)).isoformat() if week_start else None,
         date_source=source,
+        week_label=_printed_week(a) if source == "week" else "",
         stamp=a.stamp.isoformat(timespec="minutes") if a.stamp and "old" in kinds else None,
         topic=topic,
         topic_label=TOPIC_LABELS[a.lang][topic] if topic else None,
@@ -446,6 +448,14 @@ def truth(a: Article) -> Record:
         orgs=tuple(o for o, _ in orgs),
     )
     return finish(record)
+
+
+def _printed_week(a: Article) -> str:
+    """The week as ``a``'s dated pages print it, white space collapsed as a reader sees it
+    (every such page prints it with the article's one dash)."""
+    labels = {" ".join(p.week.split()) for page in a.pages if (p := printed(a, page)).week}
+    assert len(labels) == 1, labels
+    return labels.pop()
 
 
 # --- the site ------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -32,13 +33,20 @@ class State:
 pass_state = click.make_pass_decorator(State)
 
 
-def _complete(values: Callable[[], Iterable[tuple[str, str]]]) -> Callable[..., list[CompletionItem]]:
+def _complete(
+    values: Callable[[], Iterable[tuple[str, str]]], by_name: bool = False
+) -> Callable[..., list[CompletionItem]]:
     """A shell-completion callback offering ``values()`` (value, description) that start with
-    what was typed, case-insensitively."""
+    what was typed, case-insensitively; ``by_name``: or whose description does (``--country
+    bela`` offers BY, as the option takes names as well as codes)."""
 
     def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
         typed = incomplete.casefold()
-        return [CompletionItem(v, help=h) for v, h in values() if v.casefold().startswith(typed)]
+        return [
+            CompletionItem(v, help=h)
+            for v, h in values()
+            if v.casefold().startswith(typed) or (by_name and h.casefold().startswith(typed))
+        ]
 
     return complete
 
@@ -93,7 +101,7 @@ def filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                 multiple=True,
                 callback=_checked("countries"),
                 help="ISO code or name; repeat for several.",
-                shell_complete=_complete(_countries),
+                shell_complete=_complete(_countries, by_name=True),
             ),
             click.option("--all-countries", is_flag=True, help="Require every --country, not any."),
             click.option(
@@ -164,9 +172,20 @@ def filters_of(kw: dict[str, Any]) -> dict[str, Any]:
 
 
 def open_archive(state: State) -> Archive:
+    """The archive of the settings' data folder. With none there, but the demo's folder beside
+    it (``make demo`` leaves one), the error says to point ``--data-dir`` at it: running
+    ``sitrep demo`` again, as the plain hint says, would not help."""
+    from sitrep.cli.demo import DEMO_DIR
+    from sitrep.errors import IndexMissing, StoreMissing
     from sitrep.search.api import Archive
 
-    return Archive(state.settings)
+    try:
+        return Archive(state.settings)
+    except (IndexMissing, StoreMissing) as exc:
+        demo = Path(DEMO_DIR)
+        if state.data_dir is None and (demo / "index").exists() and demo.resolve() != state.settings.data_dir.resolve():
+            exc.hint = f"the sample archive `sitrep demo` made is in {DEMO_DIR}/: add --data-dir {DEMO_DIR}"
+        raise
 
 
 def echo_json(data: Any) -> None:

@@ -56,8 +56,10 @@ def diff_command(state: State, ref: str, old: int | None, new: int | None, as_js
         record_id = archive.resolve(ref)
         versions = [int(h["version"]) for h in archive.history(record_id)]
         if len(versions) < 2 and old is None:
-            click.echo(f"record {record_id} has one version only: nothing to compare")
-            return
+            if not as_json:
+                click.echo(f"record {record_id} has one version only: nothing to compare")
+                return
+            old = versions[-1]  # JSON readers get the one shape: version 1 against itself, nothing changed
         new = new or (versions[-1] if old is None or old < versions[-1] else old)
         old = old or versions[-2]
         if new == old:

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from sitrep.cli import output
 from sitrep.cli.common import CONTEXT, State, filter_options, filters_of, open_archive, pass_state
 from sitrep.search.export import FORMATS, export
 
@@ -25,7 +26,7 @@ from sitrep.search.export import FORMATS, export
 @pass_state
 def export_command(state: State, query: tuple[str, ...], fmt: str, target: Path | None, sort: str, **kw: Any) -> None:
     """Write every record matching QUERY and the filters (not one page): id, week_start, week_end,
-    topic, trend, title, countries, orgs, lang, author, url, fetched_at, text.
+    topic, trend, title, countries, orgs, lang, author, url, fetched_at, text, sample, week_label.
 
     \b
     Examples:
@@ -45,4 +46,4 @@ def export_command(state: State, query: tuple[str, ...], fmt: str, target: Path 
         else:
             count = export(records, fmt, target, stdout=sys.stdout)
     if target is not None:
-        click.echo(f"wrote {count} records to {target} ({fmt})", err=True)
+        click.echo(f"wrote {output.count(count, 'record')} to {target} ({fmt})", err=True)

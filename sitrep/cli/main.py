@@ -262,7 +262,7 @@ def facets(state: State, query: tuple[str, ...], facets: tuple[str, ...], as_jso
         echo_json(data)
         return
     lines = [output.facet_line(name, values, 20) for name, values in results.facets.items() if values]
-    output.emit("\n".join([*lines, f"{results.total} records"]))
+    output.emit("\n".join([*lines, output.count(results.total, "record")]))
 
 
 @cli.command(context_settings=CONTEXT)

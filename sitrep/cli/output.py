@@ -9,11 +9,13 @@ when the text fits the screen); ``--no-pager`` or ``TERM=dumb`` turn it off.
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import shutil
 import sys
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TextIO
 
 import click
@@ -69,12 +71,27 @@ def emit(text: str) -> None:
         click.echo(text, color=use_color())
 
 
+def count(n: int, noun: str, nouns: str | None = None) -> str:
+    """``1 result``, ``2 results``: every footer that counts something says it in good English."""
+    return f"{n} {noun if n == 1 else nouns or noun + 's'}"
+
+
 def paint(text: str, code: str, color: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if color and code else text
 
 
 def week_range(record: Record) -> str:
     return week_label(record.week_start, record.week_end)
+
+
+def week_with_source(record: Record) -> str:
+    """The week, where its date came from, and how the page printed it when that reads
+    otherwise than a dash apart (a cross-year week prints one year for two; Russian, Belarusian
+    month names): ``show``'s second line."""
+    shown = week_range(record)
+    same = re.sub(r"\s*[-–—]\s*", " – ", record.week_label) == shown
+    printed = f', printed "{record.week_label}"' if record.week_label and not same else ""
+    return f"{shown} ({record.date_source}{printed})"
 
 
 def trend(record: Record, color: bool) -> str:
@@ -134,7 +151,10 @@ def results_text(results: Results, color: bool, facet_top: int) -> str:
         tip = f" Did you mean: {results.suggestion}?" if results.suggestion else ""
         return f"No results.{tip}\n0 results in {results.took_ms:.0f} ms"
     if not results.hits:
-        return f"Page {results.page} is past the end: {results.total} results fill {pages} pages (the last is --page {pages})."
+        return (
+            f"Page {results.page} is past the end: {count(results.total, 'result')} fill {count(pages, 'page')}"
+            f" (the last is --page {pages})."
+        )
     lines: list[str] = []
     first = (results.page - 1) * results.per_page
     for i, hit in enumerate(results.hits, start=first + 1):
@@ -146,7 +166,7 @@ def results_text(results: Results, color: bool, facet_top: int) -> str:
     for name, values in results.facets.items():
         lines.append(facet_line(name, values, facet_top))
     more = f"; next: --page {results.next_page}" if results.next_page else ""
-    lines.append(f"{results.total} results (page {results.page} of {pages}{more}) in {results.took_ms:.0f} ms")
+    lines.append(f"{count(results.total, 'result')} (page {results.page} of {pages}{more}) in {results.took_ms:.0f} ms")
     return "\n".join(lines)
 
 
@@ -154,7 +174,7 @@ def record_text(record: Record, color: bool, history: list[dict[str, object]] | 
     lines = [f"{sample_tag(record, color)}a {SAMPLE_NOTE}"] if record.sample else []
     lines += [
         paint(record.title, "1", color),
-        f"{week_range(record)} ({record.date_source}) · {record.topic_label or record.topic or 'no topic'} · {trend(record, color)}",
+        f"{week_with_source(record)} · {record.topic_label or record.topic or 'no topic'} · {trend(record, color)}",
         f"id {record.id} · {record.lang} · layout {record.layout}"
         + (f" · by {record.author}" if record.author else ""),
         "countries: "
@@ -214,6 +234,19 @@ WHAT_COUNTS = {
 }
 
 
+def bar_lengths(counts: Sequence[int], scale: float, width: int) -> list[int]:
+    """The lengths of a stacked bar's parts: ``round(sum / scale * width)`` in all, shared out by
+    largest remainder, so a whole bar is exactly ``width`` long (each part rounded alone made
+    bars of 29 to 31 for 30, and the columns after them went out of line)."""
+    exact = [n / scale * width for n in counts]
+    lengths = [math.floor(x) for x in exact]
+    for i in sorted(range(len(exact)), key=lambda i: exact[i] - lengths[i], reverse=True)[
+        : round(sum(exact)) - sum(lengths)
+    ]:
+        lengths[i] += 1
+    return lengths
+
+
 def timeline_text(tl: Timeline, color: bool, width: int = 50, share: bool = False) -> str:
     """Bars per period; with ``share``, each series as its share of the period's total."""
     if not tl.periods:
@@ -225,11 +258,12 @@ def timeline_text(tl: Timeline, color: bool, width: int = 50, share: bool = Fals
     for i, period in enumerate(tl.periods):
         bar = ""
         scale = (totals[i] or 1) if share else peak
-        for j, (name, counts) in enumerate(tl.series.items()):
+        lengths = bar_lengths([counts[i] for counts in tl.series.values()], scale, width)
+        for j, name in enumerate(tl.series):
             char, code = BAR_CHARS.get(name, (palette[j % len(palette)], ""))
             if color and name in BAR_CHARS and name != "all":
                 char = "█"
-            bar += paint(char * round(counts[i] / scale * width), code, color)
+            bar += paint(char * lengths[j], code, color)
         if share and tl.split:
             figure = " ".join(f"{n} {tl.series[n][i] / totals[i]:.0%}" for n in tl.series) if totals[i] else "—"
         else:
@@ -244,7 +278,7 @@ def timeline_text(tl: Timeline, color: bool, width: int = 50, share: bool = Fals
     counted = sum(totals)
     what = WHAT_COUNTS[tl.split]
     lines.append(
-        f"{tl.total} dated results by {tl.by}"
+        f"{count(tl.total, 'dated result')} by {tl.by}"
         + (f"; the bars count {counted} {what}" if tl.split else "")
         + ("; shares of each period's total" if share else "")
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from sitrep.cli import output
 from sitrep.cli.common import CONTEXT, State, echo_json, open_archive, pass_state
 from sitrep.search.runs import Run
 
@@ -57,7 +58,7 @@ def runs(state: State, run_id: int | None, failed: bool, as_json: bool) -> None:
         if not all_runs:
             click.echo("No crawl has run yet: `sitrep crawl`.")
     if chosen:
-        click.echo(f"run {chosen}: {len(problems)} failed or dropped URLs")
+        click.echo(f"run {chosen}: {output.count(len(problems), 'failed or dropped URL')}")
         for p in problems:
             click.echo(f"  {p.outcome:<7} {p.url}  {p.reason}")
     for u in unknown:

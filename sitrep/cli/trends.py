@@ -12,7 +12,7 @@ from sitrep.cli import output
 from sitrep.cli.common import CONTEXT, State, echo_json, filter_options, filters_of, open_archive, pass_state
 from sitrep.search.trends import BY, Series, Trends
 
-BAR = (("improved", "+", "32"), ("unchanged", "=", ""), ("worsened", "-", "31"))
+VERDICTS = ("improved", "unchanged", "worsened")  # the bar's order; its characters and colours are output.BAR_CHARS
 
 
 def series_text(series: Series, color: bool, width: int = 30) -> list[str]:
@@ -21,8 +21,10 @@ def series_text(series: Series, color: bool, width: int = 30) -> list[str]:
     for p in series.periods:
         bar = ""
         if p.judged:
-            for verdict, char, code in BAR:
-                bar += output.paint(char * round(getattr(p, verdict) / p.judged * width), code, color)
+            lengths = output.bar_lengths([getattr(p, v) for v in VERDICTS], p.judged, width)
+            for verdict, length in zip(VERDICTS, lengths, strict=True):
+                char, code = output.BAR_CHARS[verdict]
+                bar += output.paint(char * length, code, color)
         counts = f"▲{p.improved:>3} ■{p.unchanged:>3} ▼{p.worsened:>3}" + (f" ?{p.unknown}" if p.unknown else "")
         share = f"{round(100 * (p.share('worsened') or 0)):>3}% worse" if p.judged else "  no verdicts"
         lines.append(f"{p.period:>8}  {counts:<18} {bar:<{width}}  {share}  balance {p.balance:+d}")
@@ -37,10 +39,10 @@ def trends_text(result: Trends, color: bool) -> str:
     lines: list[str] = []
     for series in result.series:
         if result.split:
-            lines += ["", output.paint(f"{series.name} ({series.total} records)", "1", color)]
+            lines += ["", output.paint(f"{series.name} ({output.count(series.total, 'record')})", "1", color)]
         lines += series_text(series, color)
     lines.append(
-        f"{result.total} dated records by {result.by}"
+        f"{output.count(result.total, 'dated record')} by {result.by}"
         + (f" ({result.undated} without a week left out)" if result.undated else "")
         + "; shares are of the records with a verdict; balance = improved − worsened"
     )

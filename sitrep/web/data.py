@@ -13,6 +13,7 @@ from starlette.requests import Request
 
 from sitrep.errors import QueryError
 from sitrep.record import Record
+from sitrep.search import cite
 from sitrep.search.api import Archive, Capture
 from sitrep.search.facets import FACET_FIELD
 from sitrep.search.results import Hit, Results, Stats, Timeline
@@ -42,6 +43,7 @@ async def record(request: Request) -> dict[str, Any]:
     def fetch(a: Archive) -> dict[str, Any]:
         found = a.get(record_id)
         history = a.history(record_id)
+        captures = a.record_captures(record_id)
         texts = {h["version"]: a.version(record_id, h["version"]) for h in history}
         return {
             "record": found,
@@ -51,6 +53,7 @@ async def record(request: Request) -> dict[str, Any]:
             ],
             "similar": a.similar(record_id, 5),
             "captures": {url: a.captures(url) for url in found.urls},
+            "citation": cite.text(found, captures[0] if captures else None, a.settings.site.name),
         }
 
     return await backend(request).call(fetch, ("record", record_id))

@@ -13,7 +13,6 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from sitrep.search.cite import sample_note
 from sitrep.web import archived, charts, data
 from sitrep.web.params import FACET_PARAM, MAX_QUERY, Search
 from sitrep.web.render import country_name, render
@@ -59,13 +58,6 @@ async def search_page(request: Request) -> Response:
 async def record_page(request: Request) -> Response:
     found = await data.record(request)
     record = found["record"]
-    citation = (
-        sample_note(record)
-        + f"“{record.title}”. Belarus in Focus"
-        + (f", {record.author}" if record.author else "")
-        + (f", week of {record.week_start}" if record.week_start else "")
-        + f". {record.url} (archived {record.fetched_at or 'date unknown'})."
-    )
     links = {
         "countries": [(c, Search().toggled("country", c).url("/")) for c in record.countries],
         "orgs": [(o, Search().toggled("org", o).url("/")) for o in record.orgs],
@@ -87,7 +79,6 @@ async def record_page(request: Request) -> Response:
             **found,
             "links": links,
             "archived": archived_urls,
-            "citation": citation,
             "api_url": f"/api/record/{quote(record.id, safe='')}",
             "title": record.title,
         },
