@@ -19,6 +19,7 @@ import pytest
 
 from sitrep.config import Settings
 from sitrep.record import Record
+from sitrep.search.export import COLUMNS
 from sitrep.web import api as web_api
 from tests.conftest import ROOT, run_sitrep
 from tests.webserver import (
@@ -239,6 +240,7 @@ def test_csv_and_ndjson_export_the_whole_result_set(
     answer = web.get("/api/export.csv?trend=improved&sort=newest")
     assert answer.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(answer.text)))
+    assert tuple(rows[0]) == COLUMNS, "the columns of sitrep export, in its order"
     assert [r["id"] for r in rows if r["id"] in expected] == [r["id"] for r in rows]
     assert {r["id"] for r in rows} == expected and len(rows) == len(expected)
     weeks = [r["week_start"] for r in rows if r["week_start"]]
@@ -254,8 +256,8 @@ def test_csv_cells_never_start_a_formula() -> None:
         id="1", site="s", url="u", urls=("u",), lang="en", layout="current", title="=HYPERLINK(1)", author="+1"
     )
     row = next(csv.reader(io.StringIO(web_api.csv_rows([record], header=False))))
-    assert row[web_api.CSV_COLUMNS.index("title")] == "'=HYPERLINK(1)"
-    assert row[web_api.CSV_COLUMNS.index("author")] == "'+1"
+    assert row[COLUMNS.index("title")] == "'=HYPERLINK(1)"
+    assert row[COLUMNS.index("author")] == "'+1"
 
 
 # --- HTTP behaviour -----------------------------------------------------------------------------

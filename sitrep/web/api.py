@@ -15,26 +15,14 @@ from starlette.routing import Route
 
 from sitrep.errors import RecordNotFound
 from sitrep.record import Record
+from sitrep.search.export import COLUMNS
+from sitrep.search.export import row as export_row
 from sitrep.search.results import envelope
 from sitrep.web import data
 from sitrep.web.openapi import describe
 from sitrep.web.params import Search
 
 EXPORT_PAGE = 1000  # records per Archive.search call while streaming an export
-CSV_COLUMNS = (
-    "id",
-    "week_start",
-    "week_end",
-    "topic",
-    "trend",
-    "lang",
-    "author",
-    "countries",
-    "orgs",
-    "title",
-    "url",
-    "sample",  # true: the generated sample archive of `sitrep demo`, not a real analysis
-)
 
 
 class JSON(JSONResponse):
@@ -99,21 +87,23 @@ def _csv_cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def _cell(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return ";".join(value) if isinstance(value, tuple) else str(value or "")
-
-
 def csv_rows(records: Iterable[Record], header: bool) -> str:
+    """``sitrep export``'s columns and values (``search.export``), each cell kept from starting a
+    formula: a download from a browser opens in a spreadsheet more often than in pandas."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     if header:
-        writer.writerow(CSV_COLUMNS)
+        writer.writerow(COLUMNS)
     for r in records:
-        row = [getattr(r, c) for c in CSV_COLUMNS]
-        writer.writerow([_csv_cell(_cell(v)) for v in row])
+        values = export_row(r)
+        writer.writerow([_csv_cell(_text(values[c])) for c in COLUMNS])
     return buffer.getvalue()
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
 
 
 async def _records(request: Request) -> AsyncIterator[list[Record]]:
