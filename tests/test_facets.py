@@ -148,6 +148,10 @@ def test_dates_by_hand() -> None:
     assert ids(facets.filter_mask(DV, Filters(until=D(2016, 1, 4)))) == ["a01", "a14", "a15"]
     assert ids(facets.filter_mask(DV, Filters(since=D(2016, 2, 1), until=D(2016, 2, 29)))) == ["a04", "a05", "a18"]
     assert ids(facets.filter_mask(DV, Filters(since=D(2016, 1, 5), until=D(2016, 1, 10)))) == []
+    # a range that starts on a month's last day, or ends on a month's first, still holds that day
+    assert ids(facets.filter_mask(DV, Filters(since=D(2016, 2, 29), until=D(2016, 3, 1)))) == ["a05"]
+    assert ids(facets.filter_mask(DV, Filters(since=D(2016, 1, 31), until=D(2016, 2, 1)))) == ["a04"]
+    assert ids(facets.filter_mask(DV, Filters(since=D(2017, 12, 31), until=D(2018, 1, 1)))) == ["a13"]
     assert ids(facets.filter_mask(DV, Filters(undated=True))) == ["a07", "a12", "a16"]
     assert ids(facets.filter_mask(DV, Filters(undated=True, langs=("en",)))) == ["a16"]
 
