@@ -7,6 +7,7 @@ tree below is plain data a person can read and check. No index is opened.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -88,6 +89,9 @@ D = dt.date
         ("lang:RU", Field("lang:RU", Filters(langs=("ru",)))),
         ('author:"Anna Maroz"', Field('author:"Anna Maroz"', Filters(authors=("anna maroz",)))),
         ('author:" Anna "', Field('author:" Anna "', Filters(authors=("anna",)))),
+        # only the first colon splits
+        ('author:"Re: Anna"', Field('author:"Re: Anna"', Filters(authors=("re: anna",)))),
+        ("author:a:b", Field("author:a:b", Filters(authors=("a:b",)))),
         ("date:2016", Field("date:2016", Filters(since=D(2016, 1, 1), until=D(2016, 12, 31)))),
         ("date:2016-02", Field("date:2016-02", Filters(since=D(2016, 2, 1), until=D(2016, 2, 29)))),
         ("date:[2016 to]", Field("date:[2016 to]", Filters(since=D(2016, 1, 1)))),
@@ -195,3 +199,17 @@ def test_walk_marks_what_counts_for_a_match(vocab: Vocabulary) -> None:
     assert got == [("oil", True), ("gas", False), ("coal", True)]
     kinds = [type(n).__name__ for n, _ in walk(tree)]  # type: ignore[arg-type]
     assert kinds == ["And", "Words", "Not", "Or", "Words", "Not", "Words"]
+
+
+def test_trees_are_values(vocab: Vocabulary) -> None:
+    """Equal queries give equal, hashable trees that nobody can change in place."""
+    text = "oil (gas OR NOT country:RU)"
+    tree, again = run(text, vocab), run(text, vocab)
+    assert tree == again and hash(tree) == hash(again)
+    nodes = [n for n, _ in walk(tree)]  # type: ignore[arg-type]
+    assert {type(n).__name__ for n in nodes} == {"And", "Words", "Or", "Not", "Field"}
+    assert len({*nodes}) == len(nodes)
+    for node in nodes:
+        name = dataclasses.fields(node)[0].name
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(node, name, None)
