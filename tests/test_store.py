@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
+import sitrep.index.store
 from sitrep.errors import StoreMissing
-from sitrep.index.store import ROBOTS, RecordStore, now
+from sitrep.index.store import RecordStore, now
 from sitrep.record import Record, finish
 
 
@@ -26,7 +27,7 @@ def assemble(pages: Sequence[Record], weeks: Mapping[str, tuple[str, str]]) -> R
     pages = sorted(pages, key=lambda p: p.urls[0])
     urls = tuple(sorted({u for p in pages for u in p.urls}))
     week = next((weeks[u] for u in urls if u in weeks), (None, None))
-    body = tuple(b for p in pages for b in p.body)
+    body = tuple(dict.fromkeys(b for p in pages for b in p.body))  # a copy adds nothing, a part adds its text
     return finish(
         dataclasses.replace(pages[0], urls=urls, url=urls[0], body=body, week_start=week[0], week_end=week[1])
     )
@@ -57,9 +58,12 @@ def rows(store: RecordStore, sql: str, *args: object) -> list[tuple]:  # type: i
 
 
 def test_opening(tmp_path: Path) -> None:
-    with pytest.raises(StoreMissing, match="no record store at"):
+    with pytest.raises(StoreMissing) as err:
         RecordStore(tmp_path / "none", create=False)
+    assert str(err.value) == f"no record store at {tmp_path / 'none' / 'records.sqlite3'}"
     assert not (tmp_path / "none").exists()
+    with RecordStore(tmp_path / "deep" / "er") as s:  # missing parent folders are made
+        assert s.path == tmp_path / "deep" / "er" / "records.sqlite3" and s.path.is_file()
     with RecordStore(tmp_path / "new") as s:
         assert (tmp_path / "new" / "records.sqlite3").is_file()
         assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -86,8 +90,9 @@ def test_an_old_store_gains_the_cause_column(tmp_path: Path) -> None:
 
 
 def test_a_reader_cannot_add_pages(tmp_path: Path) -> None:
-    with RecordStore(tmp_path) as s, pytest.raises(TypeError, match="without an assembler"):
+    with RecordStore(tmp_path) as s, pytest.raises(TypeError) as err:
         s.add_page(page("a", "https://x/a"))
+    assert str(err.value) == "RecordStore was opened without an assembler; pages can only be added by the crawler"
     with RecordStore(tmp_path) as s:
         assert s.count() == 0 and s.known_urls() == set()  # the failed write left nothing behind
 
@@ -158,6 +163,13 @@ def test_listing_weeks(store: RecordStore) -> None:
     assert store.add_hints([("https://x/c", "2024-02-05", "2024-02-11", "https://x/list")]) == []
     store.add_page(page("c", "https://x/c"))
     assert store.get("c").week_start == "2024-02-05"  # type: ignore[union-attr]
+    # an unchanged week first does not stop the ones after it
+    assert store.add_hints(
+        [
+            ("https://x/c", "2024-02-05", "2024-02-11", "https://x/list"),
+            ("https://x/b", "2024-01-15", "2024-01-21", "l"),
+        ]
+    ) == ["b"]
     # a moved week touches the record
     assert store.add_hints(
         [("https://x/a", "2024-01-08", "2024-01-14", "l2"), ("https://x/b", "2024-01-08", "2024-01-14", "l2")]
@@ -240,9 +252,11 @@ def test_captures_runs_ledger(store: RecordStore) -> None:
     assert store.captures_of("https://x/a") == [("t1", 200, "w1.warc.gz", 0, 10), ("t2", 200, "w2.warc.gz", 7, 9)]
     store.log(run, "https://x/b", "failed", "404")
     store.log(run, "https://x/a", "stored")
-    store.log(run, "https://x/b", "dropped", ROBOTS)  # a URL's last outcome in a run is what counts
+    # the crawler writes this reason; stores written by earlier versions hold the same words
+    robots = "forbidden by robots.txt"
+    store.log(run, "https://x/b", "dropped", robots)  # a URL's last outcome in a run is what counts
     store.log(2, "https://x/c", "dropped", "too big")
-    assert store.ledger(run) == [("https://x/a", "stored", ""), ("https://x/b", "dropped", ROBOTS)]
+    assert store.ledger(run) == [("https://x/a", "stored", ""), ("https://x/b", "dropped", robots)]
     assert store.forbidden_urls() == {"https://x/b"}
     store.finish_run(run, "done", 0, {"stored": 1}, {"note": "ok"})
     runs = store.runs()
@@ -251,6 +265,7 @@ def test_captures_runs_ledger(store: RecordStore) -> None:
         (2, "running", None, {}),
     ]
     assert runs[0]["ended_at"] is not None and runs[1]["ended_at"] is None
+    assert runs[0]["started_at"] <= runs[0]["ended_at"] and runs[1]["started_at"].endswith("Z")
     assert json.loads(rows(store, "SELECT report FROM runs WHERE id = 1")[0][0]) == {"note": "ok"}
 
 
@@ -359,14 +374,23 @@ def test_replace_all(store: RecordStore) -> None:
     # a's page comes back under a new id (the text hash) and keeps its record
     out = store.replace_all(
         [
-            page("a-new", "https://x/a", "one", title="A2"),
-            page("b", "https://x/b", "bee"),
+            page("a-new", "https://x/a", "one", title="A2", fetched="2025-05-05T00:00:00Z"),
+            page("b", "https://x/b", "bee", fetched="2025-05-05T00:00:00Z"),
             page("d", "https://x/d", "dee"),
         ],
         [("https://x/d", "2024-03-04", "2024-03-10", "l")],
         run_id=9,
     )
     assert out == {"added": ["d"], "removed": ["c"], "changed": {"a": ["title"], "b": ["week_end", "week_start"]}}
+    assert store.history("d") == [
+        {
+            "version": 1,
+            "content_hash": store.get("d").content_hash,
+            "changed_at": store.history("d")[0]["changed_at"],
+            "run_id": 9,
+            "cause": "reparse",
+        }  # type: ignore[union-attr]
+    ]
     assert sorted(r.id for r in store.records()) == ["a", "b", "d"]
     assert store.get("d").week_start == "2024-03-04"  # type: ignore[union-attr]
     assert [(h["version"], h["run_id"], h["cause"]) for h in store.history("a")] == [
@@ -378,10 +402,66 @@ def test_replace_all(store: RecordStore) -> None:
     # the same parse again changes nothing
     again = store.replace_all(
         [
-            page("a-new", "https://x/a", "one", title="A2"),
-            page("b", "https://x/b", "bee"),
+            page("a-new", "https://x/a", "one", title="A2", fetched="2025-05-05T00:00:00Z"),
+            page("b", "https://x/b", "bee", fetched="2025-05-05T00:00:00Z"),
             page("d", "https://x/d", "dee"),
         ],
         [("https://x/d", "2024-03-04", "2024-03-10", "l")],
     )
     assert again == {"added": [], "removed": [], "changed": {}}
+
+
+def test_changed_since_reads_2000_at_a_time_by_default(store: RecordStore) -> None:
+    with store.transaction() as db:
+        for n in range(2001):
+            db.execute(
+                "INSERT INTO records VALUES (?, ?, 'h', 1, 'now', ?)",
+                (f"r{n:04d}", page(f"r{n:04d}", "u").to_json(), n + 1),
+            )
+    assert [(len(recs), seq) for recs, seq in store.changed_since(0)] == [(2000, 2000), (1, 2001)]
+
+
+class Clock:
+    """time.monotonic for the store, moved by the test: group deadlines without waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+def test_group_commits_by_the_clock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = Clock()
+    monkeypatch.setattr(sitrep.index.store, "time", clock)
+    with RecordStore(tmp_path, assemble=assemble) as s:
+        other = sqlite3.connect(tmp_path / "records.sqlite3")
+
+        def seen() -> int:
+            return int(other.execute("SELECT COUNT(*) FROM ledger").fetchone()[0])
+
+        with s.grouped():  # half a second by default
+            s.log(1, "u1", "stored")
+            clock.now += 0.25  # (binary fractions: the sums are exact)
+            s.log(1, "u2", "stored")
+            assert seen() == 0
+            clock.now += 0.25  # at the deadline: this write commits the group
+            s.log(1, "u3", "stored")
+            assert seen() == 3
+            clock.now += 0.25  # a new group started at the commit: 0.25 s into it
+            s.log(1, "u4", "stored")
+            assert seen() == 3
+            clock.now += 0.25
+            s.log(1, "u5", "stored")
+            assert seen() == 5
+        other.close()
+
+
+def test_a_flush_outside_a_group_starts_none(tmp_path: Path) -> None:
+    with RecordStore(tmp_path, assemble=assemble) as s:
+        other = sqlite3.connect(tmp_path / "records.sqlite3")
+        s.flush()
+        s.log(1, "u1", "stored")
+        assert other.execute("SELECT COUNT(*) FROM ledger").fetchone()[0] == 1
+        assert not s.db.in_transaction
+        other.close()
