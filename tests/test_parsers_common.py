@@ -6,12 +6,13 @@ text; the fixture pages in test_parsers.py test the parsers built on top of this
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
 from sitrep.config import Site, load
-from sitrep.crawler.parsers.common import MAX_DEPTH, Block, decode, read_page
+from sitrep.crawler.parsers.common import Block, Page, decode, read_page
 from sitrep.errors import ParseError
 
 URL = "https://belarusinfocus.pro/analytics/economy/a-text/"
@@ -86,6 +87,20 @@ def test_chrome_is_dropped_even_when_never_closed(tag: str, site: Site) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        "<svg><text>dropped</text></svg>",
+        "<noscript>dropped</noscript>",
+        "<iframe>dropped</iframe>",
+        "<SVG>\n<text>dropped</text>\n</SVG>",  # any case, over several lines
+        "<IFRAME src='x'>\ndropped\n</IFRAME >",
+    ],
+)
+def test_chrome_inside_inline_text_is_dropped(chrome: str, site: Site) -> None:
+    assert texts(f"<html><body><p>kept <span>a {chrome} b</span></p></body></html>", site) == ["kept a b"]
+
+
 def test_comments_are_dropped(site: Site) -> None:
     assert texts("<html><body><p>one <!-- note --> two</p></body></html>", site) == ["one two"]
     assert texts("<html><body><p>one <!--\nlong\n--> two</p></body></html>", site) == ["one two"]
@@ -137,6 +152,20 @@ def test_paths_name_the_elements_around_a_block(site: Site) -> None:
     assert page.tags == ["body", "div", "p", "p", "p"]
 
 
+def test_blocks_are_values() -> None:
+    block = Block("x", "p")
+    assert block.links == () and block.path == ()
+    assert hash(block) == hash(Block("x", "p")) and block == Block("x", "p")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        block.text = "y"  # type: ignore[misc]
+
+
+def test_page_defaults(site: Site) -> None:
+    page = Page("https://x/", site, [], None, None, None)
+    assert page.tagger is None and page.tags == [] and page.site_name is None
+    assert Page("https://x/", site, [], None, None, None).tags is not page.tags
+
+
 def test_link_share() -> None:
     assert Block("abcd", "p", (("u", "ab"),)).link_share == 0.5
     assert Block("ab", "p", (("u", "ab"), ("v", "abc"))).link_share == 1.0
@@ -145,11 +174,13 @@ def test_link_share() -> None:
 
 
 def test_too_deep_a_page_is_a_parse_error(site: Site) -> None:
-    deep = "<div>" * (MAX_DEPTH + 5) + "x" + "</div>" * (MAX_DEPTH + 5)
-    with pytest.raises(ParseError, match=f"elements nested deeper than {MAX_DEPTH}"):
-        read_page(URL, f"<html><body>{deep}</body></html>", site)
-    fine = "<div>" * (MAX_DEPTH - 2) + "x" + "</div>" * (MAX_DEPTH - 2)
+    # body and 400 elements inside it are read; one more is a broken or hostile page
+    fine = "<div>" * 400 + "x" + "</div>" * 400
     assert texts(f"<html><body>{fine}</body></html>", site) == ["x"]
+    deep = "<div>" * 401 + "x" + "</div>" * 401
+    with pytest.raises(ParseError) as err:
+        read_page(URL, f"<html><body>{deep}</body></html>", site)
+    assert (err.value.url, err.value.field, err.value.reason) == (URL, "html", "elements nested deeper than 400")
 
 
 @pytest.mark.parametrize(
@@ -165,7 +196,7 @@ def test_too_deep_a_page_is_a_parse_error(site: Site) -> None:
 def test_not_a_page(html: str | bytes, why: str, site: Site) -> None:
     with pytest.raises(ParseError) as err:
         read_page(URL, html, site)
-    assert err.value.url == URL and why in str(err.value)
+    assert (err.value.url, err.value.field, err.value.reason) == (URL, "html", why)
 
 
 def test_markup_after_the_first_4096_characters_is_not_looked_for(site: Site) -> None:
@@ -173,6 +204,9 @@ def test_markup_after_the_first_4096_characters_is_not_looked_for(site: Site) ->
         read_page(URL, "x" * 4096 + "<p>late</p>", site)
     assert texts("x" * 4095 + "<p>late</p>", site)[-1] == "late"
     assert texts("<p>early</p>" + "x" * 4096 + "\x00", site)[0] == "early"
+    assert texts("<p>a</p>" + "x" * (4096 - 8) + "\x00", site)[0] == "a"  # the NUL is character 4097
+    with pytest.raises(ParseError, match="not an HTML page"):
+        read_page(URL, "<p>a</p>" + "x" * (4095 - 8) + "\x00", site)  # character 4096
 
 
 def test_titles_language_and_site_name(site: Site) -> None:
@@ -234,6 +268,18 @@ def test_decode() -> None:
     late = (" " * 2048 + f'<meta charset="koi8-r">{text}').encode("utf-8")
     assert decode(late).endswith(text)  # a charset past the head is not looked for
     assert decode(b"\xff\xfe<p>") == "яю<p>"
+    # a declared charset decodes what it can and marks the rest; cp1251 the same
+    assert decode(b'<meta charset="utf-8"><p>\xff</p>') == '<meta charset="utf-8"><p>\ufffd</p>'
+    assert decode(b"<p>\x98\xc0</p>") == "<p>\ufffdА</p>"  # 0x98 is the one byte cp1251 leaves unassigned
+
+
+def test_a_charset_must_end_inside_the_first_2048_bytes() -> None:
+    text = "Беларусь".encode("koi8_r")
+    tag = b'<meta charset="koi8-r">'
+    inside = b" " * (2048 - len(tag) + 2) + tag + text  # the name's last letter is byte 2047
+    assert decode(inside).endswith("Беларусь")
+    cut = b" " * (2048 - len(tag) + 3) + tag + text  # ... byte 2048: read as "koi8-", unknown
+    assert decode(cut) == cut.decode("cp1251")
 
 
 def test_bytes_are_decoded_before_reading(site: Site, tmp_path: Path) -> None:
