@@ -10,10 +10,12 @@ score. One line per module, then the last line ``killed K of N (P %)``.
 
     python tests/mutation/run.py                 # every module
     python tests/mutation/run.py dates urls      # some, by short name
-    python tests/mutation/run.py --survivors query   # re-check only the last run's survivors
+    python tests/mutation/run.py --survivors query   # skip the mutants the last run killed
 
 ``--survivors`` is for the work of killing them: tests are only ever added, so a mutant the
-last full run killed stays killed; the results of each run are kept in ``.mutation-results.json``.
+last run killed stays killed and is not run again; survivors and mutants new since (the code
+changed) are. Mutants are matched by their mutated line, not its number. The results of each
+run are kept in ``.mutation-results.json``.
 """
 
 from __future__ import annotations
@@ -113,8 +115,14 @@ def _line(key: str) -> str:
     return key.split(": ", 1)[1]
 
 
-def run_module(name: str, only: set[str] | None) -> tuple[int, int, list[str], dict[str, str]]:
-    """(killed, scored, surviving mutants, every mutant's status) for one module."""
+def _unplaced(key: str) -> str:
+    """The key without its line number: the same mutant still matches after lines above move."""
+    return key.split(":", 1)[1]
+
+
+def run_module(name: str, known_killed: set[str]) -> tuple[int, int, list[str], dict[str, str]]:
+    """(killed, scored, surviving mutants, every mutant's status) for one module; mutants in
+    ``known_killed`` (unplaced keys) are counted as killed without running."""
     rel, tests = MODULES[name]
     path = ROOT / rel
     original = path.read_text(encoding="utf-8")
@@ -126,7 +134,7 @@ def run_module(name: str, only: set[str] | None) -> tuple[int, int, list[str], d
     mutants = _mutants(path)
     try:
         for n, (key, source) in enumerate(mutants, 1):
-            if only is not None and key not in only:
+            if _unplaced(key) in known_killed:
                 status[key] = "killed"
                 continue
             path.write_text(source, encoding="utf-8")
@@ -161,13 +169,13 @@ def main(argv: list[str]) -> int:
     total_killed = total = 0
     report = []
     for name in names:
-        only = None
+        known_killed: set[str] = set()
         if survivors:
             if name not in results:
                 print(f"{name}: no earlier run to take survivors from; run it whole first", file=sys.stderr)
                 return 2
-            only = {k for k, s in results[name].items() if s == "survived"}
-        killed, scored, alive, status = run_module(name, only)
+            known_killed = {_unplaced(k) for k, s in results[name].items() if s != "survived"}
+        killed, scored, alive, status = run_module(name, known_killed)
         results[name] = status
         RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
         total_killed, total = total_killed + killed, total + scored
