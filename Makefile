@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Error: $(PYTHON) not found (install Python 3.11, or run make PYTHON=python3)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip uninstall --quiet --yes sitrep 2>/dev/null || true  # 0.1's distribution name; its stale editable finder maps crawler/index/search
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 

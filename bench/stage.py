@@ -11,6 +11,8 @@ Each prints one JSON line.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import json
 import os
 import resource
@@ -37,6 +39,51 @@ def rss_mb() -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class TreePeak:
+    """The peak of the summed RSS of this process and every process under it, sampled every
+    20 ms while the block runs: Whoosh's writer processes and the crawl's parsing worker hold
+    memory beside the main process at the same time, and a peak of one process misses that."""
+
+    def __enter__(self) -> TreePeak:
+        import threading
+
+        self.peak_kb = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+    @property
+    def mb(self) -> float:
+        return max(self.peak_kb / 1024, rss_mb())  # never below this process's own high-water mark
+
+    def _sample(self) -> None:
+        while not self._done.wait(0.02):
+            self.peak_kb = max(self.peak_kb, sum(_rss_kb(pid) for pid in _tree(os.getpid())))
+
+
+def _tree(pid: int) -> list[int]:
+    pids, i = [pid], 0
+    while i < len(pids):
+        for task in Path(f"/proc/{pids[i]}/task").glob("*/children"):
+            with contextlib.suppress(OSError):  # the task ended between listing and reading
+                pids += [int(c) for c in task.read_text().split()]
+        i += 1
+    return pids
+
+
+def _rss_kb(pid: int) -> int:
+    with contextlib.suppress(OSError):  # the process ended between listing and reading
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
 
 
 def cpu_seconds() -> float:
@@ -76,6 +123,12 @@ def store_records(data: Path) -> Iterator[Any]:
 
 
 def build(engine: str, data: Path) -> dict[str, object]:
+    with TreePeak() as peak:
+        wall, cpu, count = _build(engine, data)
+    return {"records": count, "seconds": wall, "cpu_seconds": cpu, "rate": count / wall, "rss_mb": peak.mb}
+
+
+def _build(engine: str, data: Path) -> tuple[float, float, int]:
     wall, cpu = time.perf_counter(), cpu_seconds()
     if engine == "sitrep":
         from sitrep.index.writing import rebuild_index
@@ -89,52 +142,68 @@ def build(engine: str, data: Path) -> dict[str, object]:
         import tantivy_engine
 
         count = tantivy_engine.build(data / "tantivy", store_records(data))
-    wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
-    return {"records": count, "seconds": wall, "cpu_seconds": cpu, "rate": count / wall, "rss_mb": rss_mb()}
+    return time.perf_counter() - wall, cpu_seconds() - cpu, count
 
 
-def engines(data: Path) -> dict[str, tuple[Callable[[Query], dict[str, Any]], Callable[[], None]]]:
-    """Each engine as (answer a query, close). An engine that was not built is left out."""
-    import fts
+def engines(
+    data: Path, only: str | None = None
+) -> dict[str, tuple[Callable[[Query], dict[str, Any]], Callable[[], None]]]:
+    """Each engine as (answer a query, close); with ``only``, that one engine and nothing of the
+    others imported (its memory alone). An engine that was not built is left out."""
+    import fts  # sqlite3 and the shared constants only
 
-    from sitrep.search.api import Archive
+    out: dict[str, tuple[Callable[[Query], dict[str, Any]], Callable[[], None]]] = {}
+    if only in (None, "sitrep"):
+        from sitrep.search.api import Archive
 
-    archive = Archive(settings_for(data))
-    base = fts.FtsSearch(data / "fts.sqlite3")
+        archive = Archive(settings_for(data))
 
-    def ours(q: Query) -> dict[str, Any]:
-        results = archive.search(
-            q.text,
-            countries=[q.country] if q.country else (),
-            topics=[q.topic] if q.topic else (),
-            trends=[q.trend] if q.trend else (),
-            since=q.since,
-            until=q.until,
-            sort=q.sort,
-            facets=("countries", "topic", "trend", "year") if q.facets else (),
-            per_page=fts.TOP,
-        )
-        return {"total": results.total, "hits": [h.record for h in results.hits]}
+        def ours(q: Query) -> dict[str, Any]:
+            results = archive.search(
+                q.text,
+                countries=[q.country] if q.country else (),
+                topics=[q.topic] if q.topic else (),
+                trends=[q.trend] if q.trend else (),
+                since=q.since,
+                until=q.until,
+                sort=q.sort,
+                facets=("countries", "topic", "trend", "year") if q.facets else (),
+                per_page=fts.TOP,
+            )
+            return {"total": results.total, "hits": [h.record for h in results.hits]}
 
-    def theirs(q: Query) -> dict[str, Any]:
-        return base.search(
-            q.text,
-            country=q.country,
-            since=q.since,
-            until=q.until,
-            topic=q.topic,
-            trend=q.trend,
-            sort=q.sort,
-            facets=q.facets,
-        )
+        out["sitrep"] = (ours, archive.close)
+    if only in (None, "fts5"):
+        base = fts.FtsSearch(data / "fts.sqlite3")
 
-    out = {"sitrep": (ours, archive.close), "fts5": (theirs, base.close)}
-    if (data / "tantivy").exists():
+        def theirs(q: Query) -> dict[str, Any]:
+            return base.search(
+                q.text,
+                country=q.country,
+                since=_monday(q.since),
+                until=q.until,
+                topic=q.topic,
+                trend=q.trend,
+                sort=q.sort,
+                facets=q.facets,
+            )
+
+        out["fts5"] = (theirs, base.close)
+    if only in (None, "tantivy") and (data / "tantivy").exists():
         import tantivy_engine
 
         engine = tantivy_engine.TantivySearch(data / "tantivy")
         out["tantivy"] = (engine.search, engine.close)
     return out
+
+
+def _monday(day: str | None) -> str | None:
+    """README's date rule for a range given in days: every week holding one of its days matches,
+    so the week holding the first day counts though it starts the Sunday before or earlier."""
+    if day is None:
+        return None
+    date = dt.date.fromisoformat(day)
+    return (date - dt.timedelta(days=date.weekday())).isoformat()
 
 
 def pct(values: list[float], p: float) -> float:
@@ -180,11 +249,7 @@ def run_queries(data: Path, rounds: int) -> dict[str, object]:
 
 def memory(engine: str, data: Path) -> dict[str, object]:
     """Peak RSS of one engine, alone in its process, after answering every query once."""
-    answer = engines(data)
-    ask, _ = answer[engine]
-    for name, (_, close) in answer.items():
-        if name != engine:
-            close()
+    ask, _ = engines(data, only=engine)[engine]
     base = rss_mb()
     for q in queries(Corpus.make()):
         ask(q)
@@ -196,15 +261,15 @@ def crawl(settings_path: Path) -> dict[str, object]:
 
     settings = load(settings_path, environ={})
     started = time.perf_counter()
-    report = run_crawl(settings, update_index=False)
+    with TreePeak() as peak:  # the crawl and its parsing worker
+        report = run_crawl(settings, update_index=False)
     seconds = time.perf_counter() - started
     pages = report.counts.get("fetched", 0)
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the parsing worker (an upper bound)
     return {
         "pages": pages,
         "seconds": seconds,
         "rate": pages / seconds,
-        "rss_mb": rss_mb() + workers,
+        "rss_mb": peak.mb,
         "status": report.status,
     }
 

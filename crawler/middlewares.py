@@ -61,14 +61,17 @@ class OriginMiddleware:
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
+        self._origins: set[tuple[str, str, int | None]] | None = None  # known once the spider is
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> OriginMiddleware:
         return cls(crawler)
 
     def _allowed(self, url: str) -> bool:
-        site = self.crawler.spider.state.settings.site
-        return origin(url) in {(s, h, p) for s, _, p in map(origin, site.start_urls) for h in site.hosts}
+        if self._origins is None:
+            site = self.crawler.spider.state.settings.site
+            self._origins = {(s, h, p) for s, _, p in map(origin, site.start_urls) for h in site.hosts}
+        return origin(url) in self._origins
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         if not self._allowed(request.url):

@@ -28,8 +28,9 @@ class MappedResolver(CachingThreadedResolver):
             # `scrapy crawl`: the resolver is built from the project's settings, before the
             # spider brings settings.toml's [crawl] in, so it reads crawl.resolve itself
             from sitrep.config import load
+            from sitrep.crawler.run import settings_file
 
-            mapping = load().crawl.resolve
+            mapping = load(settings_file(crawler.settings)).crawl.resolve
         resolver.mapping = {k.lower(): v for k, v in mapping.items()}
         return resolver
 

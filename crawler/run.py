@@ -43,6 +43,16 @@ def crawl_lock(data_dir: Path) -> Iterator[None]:
         fh.close()
 
 
+SETTINGS_FILE = "SITREP_SETTINGS"  # the Scrapy setting (`-s`, Scrapyd's `setting=`) naming settings.toml
+
+
+def settings_file(scrapy: Any) -> str | None:
+    """The settings.toml a crawl that Scrapy started (`scrapy crawl`, Scrapyd) reads: the one
+    its Scrapy setting SITREP_SETTINGS names, else None (``load`` then looks where ``sitrep``
+    does: $SITREP_SETTINGS, ./settings.toml)."""
+    return scrapy.get(SETTINGS_FILE) or None
+
+
 def scrapy_settings(settings: Settings) -> dict[str, Any]:
     """Scrapy's settings from sitrep's: the polite defaults of ``sitrep.crawler.settings``, as configured."""
     from sitrep.crawler import settings as defaults

@@ -54,7 +54,12 @@ DOWNLOAD_HANDLERS = {  # the same handler, holding requests to one host at least
 }
 SITREP_MIN_GAP = DOWNLOAD_DELAY
 ITEM_PIPELINES = {"sitrep.crawler.pipelines.StorePipeline": 300}
-EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None}
+EXTENSIONS = {
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    # the limit counts the crawl's own resident memory, not the process's peak (crawler/memory.py)
+    "scrapy.extensions.memusage.MemoryUsage": None,
+    "sitrep.crawler.memory.CrawlMemoryUsage": 0,
+}
 HTTPCACHE_ENABLED = False
 LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

@@ -9,6 +9,7 @@ AND and one popcount per value, and the first query after opening costs what a w
 from __future__ import annotations
 
 import array
+import bisect
 import contextlib
 import datetime as dt
 import functools
@@ -49,7 +50,18 @@ class DocValues:
         self.order = order  # live document numbers, newest week first (ties by id), undated last
         self.lengths = lengths  # each document's text length in words (BM25's length normalisation)
         self.average_lengths = average_lengths  # per text field, over the documents that have it
-        self.dated_count = sum(1 for d in order if weeks[d])
+        # ``order`` holds the dated documents first: where they end is found by halving, not by
+        # a pass over every document on each open (a command-line search opens once per query)
+        self.dated_count = bisect.bisect_left(order, True, key=lambda d: not weeks[d])
+
+    @functools.cached_property
+    def positions(self) -> array.array:
+        """Each document's place in ``order``: sorting a few hits by it gives the order a walk
+        of ``order`` would, without walking past every document that is not a hit."""
+        places = array.array("l", [0]) * len(self.ids)
+        for place, d in enumerate(self.order):
+            places[d] = place
+        return places
 
     @functools.cached_property
     def month_spans(self) -> list[tuple[int, int, int]]:

@@ -14,12 +14,14 @@ import re
 from typing import Any
 
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StemmingAnalyzer, StopFilter
-from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
 from sitrep.record import Record
 
-SCHEMA_VERSION = 5  # 4: verdicts not in the trends table indexed as "unknown"; 5: BM25 postings and lengths saved
+# 4: verdicts not in the trends table indexed as "unknown"; 5: BM25 postings and lengths saved;
+# 6: the week is one untiered number (no week_start/week_end date fields: nothing queried them)
+SCHEMA_VERSION = 6
 TEXT_FIELDS = ("text_en", "text_ru")
 # The title counts this many times the body's words. Repeating it in one field (rather than a
 # boosted field of its own) keeps every query word one posting list, so Whoosh can skip blocks
@@ -39,10 +41,10 @@ MAPPED = {
     "trend_label": ("trend",),  # a label without a known verdict is trend "unknown"
     "lang": ("lang",),
     "author": ("author",),
-    "week_start": ("week_start", "year", "month"),
-    "week_end": ("week_end",),
+    "week_start": ("weekday_ord", "year", "month"),
 }
 NOT_INDEXED = {
+    "sample": "a mark of the whole store (sitrep demo), set on the records it returns",
     "site": "one site per archive so far",
     "url": "shown from the store",
     "urls": "shown from the store",
@@ -56,6 +58,7 @@ NOT_INDEXED = {
     "content_hash": "crawl metadata",
     "title_source": "provenance: which rule found the title",
     "warnings": "parser notes for a person; shown from the store",
+    "week_end": "follows from week_start (weeks run Monday to Sunday); shown from the store",
 }
 
 
@@ -95,9 +98,10 @@ def schema() -> Schema:
         author=ID(),
         year=ID(),
         month=ID(),
-        week_start=DATETIME(sortable=True),
-        week_end=DATETIME(),
-        weekday_ord=NUMERIC(sortable=True, stored=False),
+        # The week's Monday as a day number, read as a column (``index.docvalues``: date filters,
+        # newest-first order); never range-queried, so one term per document, not a tiered trie
+        # (dates are about a sixth of all postings with Whoosh's default eight tiers each).
+        weekday_ord=NUMERIC(sortable=True, stored=False, shift_step=0),
     )
 
 
@@ -122,12 +126,5 @@ def document(record: Record) -> dict[str, Any]:
         doc["author"] = record.author.lower()
     if record.week_start:
         start = dt.date.fromisoformat(record.week_start)
-        doc.update(
-            week_start=dt.datetime.combine(start, dt.time()),
-            year=str(start.year),
-            month=record.week_start[:7],
-            weekday_ord=start.toordinal(),
-        )
-    if record.week_end:
-        doc["week_end"] = dt.datetime.combine(dt.date.fromisoformat(record.week_end), dt.time())
+        doc.update(year=str(start.year), month=record.week_start[:7], weekday_ord=start.toordinal())
     return doc

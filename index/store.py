@@ -84,6 +84,7 @@ class RecordStore:
         self.db.executescript(SCHEMA)
         if "cause" not in {row[1] for row in self.db.execute("PRAGMA table_info(history)")}:
             self.db.execute("ALTER TABLE history ADD COLUMN cause TEXT")  # a store from before versions had causes
+        self.sample = self.is_sample()
 
     def close(self) -> None:
         self.flush()
@@ -288,9 +289,15 @@ class RecordStore:
         row = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM records").fetchone()
         return int(row[0])
 
+    def _record(self, text: str) -> Record:
+        """A stored record as every reader gets it: marked ``sample`` when this store holds the
+        generated sample archive, so no output can pass a made-up text off as a real one."""
+        record = Record.from_json(text)
+        return dataclasses.replace(record, sample=True) if self.sample else record
+
     def get(self, record_id: str) -> Record | None:
         row = self.db.execute("SELECT json FROM records WHERE id = ?", (record_id,)).fetchone()
-        return Record.from_json(row[0]) if row else None
+        return self._record(row[0]) if row else None
 
     def get_many(self, ids: Iterable[str]) -> dict[str, Record]:
         ids = list(ids)
@@ -299,12 +306,12 @@ class RecordStore:
             chunk = ids[i : i + 500]
             marks = ",".join("?" * len(chunk))
             for rid, text in self.db.execute(f"SELECT id, json FROM records WHERE id IN ({marks})", chunk):
-                out[rid] = Record.from_json(text)
+                out[rid] = self._record(text)
         return out
 
     def records(self) -> Iterator[Record]:
         for (text,) in self.db.execute("SELECT json FROM records ORDER BY id"):
-            yield Record.from_json(text)
+            yield self._record(text)
 
     def changed_since(self, seq: int, chunk: int = 2000) -> Iterator[tuple[list[Record], int]]:
         """Records written after ``seq``, oldest first, ``chunk`` at a time with the newest seq so
@@ -318,7 +325,7 @@ class RecordStore:
             if not rows:
                 return
             seq = rows[-1][1]
-            yield [Record.from_json(r[0]) for r in rows], seq
+            yield [self._record(r[0]) for r in rows], seq
 
     def count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM records").fetchone()[0])
@@ -336,7 +343,7 @@ class RecordStore:
     def version(self, record_id: str, version: int) -> Record | None:
         """The record as it was at ``version`` (1 is the first text seen)."""
         row = self.db.execute("SELECT json FROM history WHERE id = ? AND version = ?", (record_id, version)).fetchone()
-        return Record.from_json(row[0]) if row else None
+        return self._record(row[0]) if row else None
 
     def history_position(self) -> int:
         """Where the history of versions ends now; ``versions_since`` reads on from here."""
@@ -407,6 +414,7 @@ class RecordStore:
     def mark_sample(self) -> None:
         """Mark this store as holding the generated sample archive (``sitrep demo``), never real data."""
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('sample', '1')")
+        self.sample = True
 
     def is_sample(self) -> bool:
         return self.db.execute("SELECT 1 FROM meta WHERE key = 'sample'").fetchone() is not None

@@ -11,8 +11,6 @@ import dataclasses
 import io
 from pathlib import Path
 
-from warcio.archiveiterator import ArchiveIterator
-
 
 @dataclasses.dataclass(frozen=True)
 class Capture:
@@ -38,6 +36,8 @@ def read_capture(folder: str | Path, name: str, offset: int, limit: int | None =
     ``limit + 1`` bytes are decoded: a caller can tell an oversized (or compression-bomb) payload
     from a whole one without holding all of it.
     """
+    from warcio.archiveiterator import ArchiveIterator  # only readers of captures pay for warcio
+
     if not name or Path(name).name != name or name in (".", ".."):
         raise ValueError(f"not a WARC file name: {name!r}")
     with (Path(folder) / name).open("rb") as fh:

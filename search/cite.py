@@ -11,10 +11,15 @@ import json
 import re
 
 from sitrep.dates import week_label
-from sitrep.record import Record
+from sitrep.record import SAMPLE_NOTE, Record
 from sitrep.search.records import CaptureRef as Capture
 
 STYLES = ("text", "bibtex", "csl-json")
+
+
+def sample_note(record: Record) -> str:
+    """First in every style's text: a record of the generated sample must never pass for a source."""
+    return f"NOT A SOURCE: a {SAMPLE_NOTE}. " if record.sample else ""
 
 
 def archived_at(record: Record, capture: Capture | None) -> str:
@@ -32,7 +37,7 @@ def text(record: Record, capture: Capture | None, site: str) -> str:
     week = f"week of {week_label(record.week_start, record.week_end)}" if record.week_start else "undated"
     author = f"{record.author}. " if record.author else ""
     fetched = fetched_on(record, capture)
-    return f'{author}"{record.title}." {site}, {week}. {record.url}' + (
+    return f'{sample_note(record)}{author}"{record.title}." {site}, {week}. {record.url}' + (
         f" (fetched {fetched}; {archived_at(record, capture)})." if fetched else f" ({archived_at(record, capture)})."
     )
 
@@ -56,7 +61,7 @@ def bibtex(record: Record, capture: Capture | None, site: str) -> str:
     if fetched:
         fields.append(("urldate", fetched))
     week = f"Week {record.week_start} to {record.week_end}. " if record.week_start else ""
-    fields += [("language", record.lang), ("note", _bib(week + archived_at(record, capture)))]
+    fields += [("language", record.lang), ("note", _bib(sample_note(record) + week + archived_at(record, capture)))]
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@misc{{sitrep-{record.id},\n{body}\n}}"
 
@@ -73,7 +78,7 @@ def csl(record: Record, capture: Capture | None, site: str) -> dict[str, object]
         "container-title": site,
         "URL": record.url,
         "language": record.lang,
-        "note": archived_at(record, capture),
+        "note": sample_note(record) + archived_at(record, capture),
     }
     if record.author:
         item["author"] = [{"literal": record.author}]

@@ -34,15 +34,18 @@ COLUMNS = (
     "url",
     "fetched_at",
     "text",
+    "sample",
 )
 """The columns of every format, in order. ``countries`` and ``orgs`` are joined by ``;``;
 ``text`` is the lead and body paragraphs joined by blank lines; a missing value is empty in CSV
-and null in JSON lines and Parquet."""
+and null in JSON lines and Parquet. ``sample`` is true for a record of the generated sample
+archive (``sitrep demo``), never a real analysis: ``true``/``false`` in CSV, a boolean in JSON
+lines and Parquet."""
 
 PARQUET_BATCH = 1000
 
 
-def row(record: Record) -> dict[str, str | None]:
+def row(record: Record) -> dict[str, str | bool | None]:
     return {
         "id": record.id,
         "week_start": record.week_start,
@@ -57,6 +60,7 @@ def row(record: Record) -> dict[str, str | None]:
         "url": record.url,
         "fetched_at": record.fetched_at,
         "text": "\n\n".join(p for p in (record.lead, *record.body) if p),
+        "sample": record.sample,
     }
 
 
@@ -65,7 +69,7 @@ def write_csv(records: Iterable[Record], out: IO[str]) -> int:
     writer.writeheader()
     n = 0
     for record in records:
-        writer.writerow(row(record))
+        writer.writerow({**row(record), "sample": "true" if record.sample else "false"})
         n += 1
     return n
 
@@ -79,7 +83,7 @@ def write_jsonl(records: Iterable[Record], out: IO[str]) -> int:
 
 
 def write_parquet(records: Iterable[Record], path: Path) -> int:
-    """Parquet in batches of ``PARQUET_BATCH`` rows; every column is a nullable string."""
+    """Parquet in batches of ``PARQUET_BATCH`` rows; every column a nullable string but ``sample``, a boolean."""
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -87,10 +91,10 @@ def write_parquet(records: Iterable[Record], path: Path) -> int:
         raise MissingDependency(
             "Parquet export needs pyarrow", "pip install 'sitrep-archive[parquet]', or use --format csv"
         ) from None
-    schema = pa.schema([(name, pa.string()) for name in COLUMNS])
+    schema = pa.schema([(name, pa.bool_() if name == "sample" else pa.string()) for name in COLUMNS])
     n = 0
     with pq.ParquetWriter(path, schema) as writer:
-        batch: list[dict[str, str | None]] = []
+        batch: list[dict[str, str | bool | None]] = []
         for record in records:
             batch.append(row(record))
             n += 1

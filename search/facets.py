@@ -111,7 +111,20 @@ def by_week(dv: DocValues, hits: int, newest_first: bool, needed: int) -> list[i
     Walks the saved newest-first order and keeps the hits, so a page of a broad query costs a
     few hundred steps, not a sort of every hit.
     """
-    flags = hits.to_bytes((len(dv.ids) >> 3) + 1, "little")
+    if needed <= 0:
+        return []
+    count, size = hits.bit_count(), len(dv.ids)
+    if count * count < needed * size:
+        # A walk would pass about needed × size / count documents before it has ``needed``
+        # (every document, for a rare word at 100k); sorting the few hits costs about ``count``.
+        places, dated_count = dv.positions, dv.dated_count
+
+        def place(d: int) -> tuple[int, int]:
+            p = places[d]
+            return (1, p) if p >= dated_count else (0, p if newest_first else -p)
+
+        return sorted(docnums_of(hits), key=place)[:needed]
+    flags = hits.to_bytes((size >> 3) + 1, "little")
     dated = dv.order[: dv.dated_count]
     undated = dv.order[dv.dated_count :]
     return list(_take(itertools.chain(dated if newest_first else reversed(dated), undated), flags, needed))

@@ -31,8 +31,13 @@ class Speller:
         if not word or word in self.counts:
             return None
         best: tuple[int, int, str] | None = None
+        letters = set(word)
         for length in range(len(word) - MAX_EDITS, len(word) + MAX_EDITS + 1):
             for candidate in self._by_head.get((word[0], length), ()):
+                # one edit adds or removes at most two letters from the set of letters a word
+                # uses (a swap none): a cheap test that spares most candidates the full count
+                if len(letters.symmetric_difference(candidate)) > 2 * MAX_EDITS:
+                    continue
                 edits = distance(word, candidate, MAX_EDITS)
                 if edits <= MAX_EDITS:
                     key = (edits, -self.counts[candidate], candidate)

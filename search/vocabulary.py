@@ -59,12 +59,12 @@ class Vocabulary:
         return names
 
     def country(self, value: str, raw: str) -> str:
-        import pycountry
+        from sitrep.countries import iso_codes
 
         text = value.strip()
         if _is_none(text):
             return NONE
-        if re.fullmatch(r"[A-Za-z]{2}", text) and pycountry.countries.get(alpha_2=text.upper()):
+        if re.fullmatch(r"[A-Za-z]{2}", text) and text.upper() in iso_codes():
             return text.upper()
         code = self._country_names.get(text.casefold()) or self._country_names.get(("the " + text).casefold())
         if code:

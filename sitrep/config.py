@@ -54,7 +54,9 @@ class Crawl:
     max_size_mb: float = setting(10.0, "responses larger than this are dropped")
     retries: int = setting(3, "retries of a failed request (with backoff, honouring Retry-After)")
     max_retry_after: float = setting(120.0, "longest Retry-After wait honoured, in seconds")
-    memory_limit_mb: int = setting(300, "the crawl stops when its memory passes this")
+    memory_limit_mb: int = setting(
+        300, "the crawl stops when the memory it holds grows past this (resident, from its start)"
+    )
     memory_check_seconds: float = setting(5.0, "how often memory is checked")
     time_limit: float = setting(3600.0, "seconds after which a crawl closes itself")
     max_failed_ratio: float = setting(0.10, "exit non-zero when more than this share of requests failed")

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import importlib.util
 import itertools
+import json
 import re
 import tomllib
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from importlib import resources
-
-import pycountry
+from pathlib import Path
 
 TOKEN = re.compile(r"\w+(?:[.@]\w+)+\.?|\w+(?:['’]\w+)*")
 _WORD_AND_GAP = re.compile(r"(\w+(?:[.@]\w+)+\.?|\w+(?:['’]\w+)*)(\W*)")
@@ -26,6 +27,21 @@ _CYRILLIC = re.compile(r"[А-Яа-яЁёІіЎў]")
 _POSSESSIVE = re.compile(r"['’]s$")
 # pycountry names that are ordinary words or names too often to count without other evidence
 AMBIGUOUS_NAMES = frozenset({"Georgia", "Jordan", "Chad", "Niger", "Mali", "Guinea", "Jersey", "Dominica", "Turkey"})
+
+
+@functools.cache
+def iso_codes() -> frozenset[str]:
+    """Every ISO 3166-1 alpha-2 code (what ``country:BY`` may name), read from pycountry's own
+    data file without importing pycountry: its import reads package metadata, which cost a
+    command-line search a sixth of its start-up. Should the file move, pycountry answers."""
+    spec = importlib.util.find_spec("pycountry")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        data = Path(folder) / "databases" / "iso3166-1.json"
+        if data.is_file():
+            return frozenset(entry["alpha_2"] for entry in json.loads(data.read_text(encoding="utf-8"))["3166-1"])
+    import pycountry
+
+    return frozenset(country.alpha_2 for country in pycountry.countries)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,6 +98,8 @@ class Tagger:
             self._add_langs(code, langs, "org", endings)
 
     def _add_pycountry(self, table: Mapping[str, object], endings: Mapping[str, str]) -> None:
+        import pycountry
+
         weak = {w for langs in table.values() if isinstance(langs, dict) for w in langs.get("weak", [])}
         for country in pycountry.countries:
             for name in {getattr(country, "common_name", None), country.name}:

@@ -20,6 +20,7 @@ DATE_SOURCES = ("week", "listing", "stamp", "none")
 # Richest layout first: when one text is seen in several layouts, each field is taken from the
 # richest page that has it.
 LAYOUTS = ("current", "transitional", "old", "headerless")
+SAMPLE_NOTE = "generated sample (sitrep demo), not a real analysis"  # how every output marks a sample record
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,6 +53,9 @@ class Record:
     warnings: tuple[str, ...] = ()  # a field found twice with different values: kept once, noted here
     fetched_at: str | None = None
     content_hash: str = ""
+    # from the generated sample archive of `sitrep demo`, not the real site: set by the store
+    # that holds it (its mark), so every output built on a record can say so (SAMPLE_NOTE)
+    sample: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; ``Record.from_dict`` gives back an equal record."""
@@ -123,7 +127,7 @@ def make_id(lang: str, title: str, lead: str, body: Iterable[str]) -> str:
 def content_hash(record: Record) -> str:
     """A hash of everything the parser read from the page(s), to detect changed texts."""
     data = record.to_dict()
-    for volatile in ("id", "fetched_at", "content_hash", "urls", "url"):
+    for volatile in ("id", "fetched_at", "content_hash", "urls", "url", "sample"):
         data.pop(volatile)
     return _digest(json.dumps(data, sort_keys=True, ensure_ascii=False))[:16]
 
@@ -145,7 +149,7 @@ def merge(records: Iterable[Record], canonical_url: Callable[[list[str]], str]) 
         raise ValueError("merge() needs at least one record")
     values: dict[str, Any] = {}
     for f in dataclasses.fields(Record):
-        if f.name in ("urls", "url", "fetched_at", "content_hash", "id"):
+        if f.name in ("urls", "url", "fetched_at", "content_hash", "id", "sample"):
             continue
         for page in pages:
             value = getattr(page, f.name)

@@ -4,6 +4,7 @@ by a real `sitrep crawl` subprocess, and indexed on disk."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -28,6 +29,13 @@ def run_sitrep(
     return subprocess.run(
         [*SITREP, *args], capture_output=True, text=True, timeout=timeout, env=full_env, cwd=cwd or ROOT
     )
+
+
+def free_port() -> int:
+    """A loopback port free now, for a server that must be told its port before it starts."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

@@ -140,3 +140,13 @@ def test_users_extend_the_alias_table_from_settings() -> None:
     assert extended.tag("The Republic of Narnia voted.").countries == ("PL",)
     assert extended.tag("the Union of 27 decided").orgs == ("EU",)
     assert isinstance(Tagger(merged_table({})), Tagger)
+
+
+def test_iso_codes_are_pycountrys_alpha_2_codes() -> None:
+    """`country:XX` accepts exactly the codes pycountry knows, read without importing it."""
+    import pycountry
+
+    from sitrep.countries import iso_codes
+
+    assert iso_codes() == {c.alpha_2 for c in pycountry.countries}
+    assert {"BY", "AZ", "RU", "UA", "LT", "PL"} <= iso_codes() and "XX" not in iso_codes()

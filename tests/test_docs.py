@@ -14,7 +14,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_every_command_is_in_the_readme() -> None:
-    for name in cli.commands:
+    for name in cli.list_commands(None):
         assert f"sitrep {name}" in README, name
 
 

@@ -158,6 +158,30 @@ def test_a_filter_ranks_like_the_unfiltered_list_restricted_to_it(archive) -> No
     assert filtered == [rid for rid in everything if rid in allowed]
 
 
+@pytest.mark.parametrize(
+    ("since", "until", "first", "last"),  # the weeks whose Monday falls in the range (README "Dates")
+    [
+        ("2016", "2016", "2016-01-01", "2016-12-31"),
+        ("2016-01-05", "2016-01-05", "2016-01-04", "2016-01-10"),
+        ("2019-01", "2019-01", "2019-01-01", "2019-01-31"),
+    ],
+)
+def test_a_narrow_filter_on_a_common_word_keeps_the_scores_and_order(  # type: ignore[no-untyped-def]
+    archive, since: str, until: str, first: str, last: str
+) -> None:
+    """Few matches against a long posting list are looked up one by one (search/ranking.py);
+    they must score and order exactly as the whole list restricted to them."""
+    opened, records = archive
+    everything = [(h.record.id, h.score) for h in opened.search("oil", per_page=1000, facets=()).hits]
+    hits = opened.search("oil", since=since, until=until, per_page=1000, facets=()).hits
+    filtered = [(h.record.id, h.score) for h in hits]
+    allowed = {r.id for r in records if first <= r.week_start <= last}
+    assert 0 < len(filtered) < len(everything) / 8, "a narrow filter of a common word"
+    assert filtered == [(rid, score) for rid, score in everything if rid in allowed]
+    expected = oracle(records, ["oil"], False)
+    check_order(filtered, {rid: expected[rid] for rid, _ in filtered})
+
+
 def test_pages_continue_each_other(archive) -> None:  # type: ignore[no-untyped-def]
     opened, _ = archive
     whole = [h.record.id for h in opened.search("sanctions", per_page=60, facets=()).hits]

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from tests.conftest import run_sitrep
+from tests.conftest import free_port, run_sitrep
 from tests.hostile import HOST, article
 
 # path -> the page's bytes as the site means them (the oracle), and how they are sent
@@ -154,12 +154,6 @@ def test_warcinfo_then_each_response_with_its_request(archived: tuple[Path, int]
         assert pair.get_header("WARC-Target-URI") == rec.get_header("WARC-Target-URI")
         assert http.protocol == "GET" and http.get_header("Host") == f"{HOST}:{port}"
         assert http.get_header("User-Agent", "").startswith("sitrep/")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_pywb_replays_every_page_whole(archived: tuple[Path, int], tmp_path: Path) -> None:

@@ -38,12 +38,12 @@ def utcnow() -> str:
 class SituationSpider(scrapy.Spider):
     name = "situation"
 
-    def __init__(self, state: CrawlState | None = None, **kwargs: Any) -> None:
+    def __init__(self, state: CrawlState | None = None, settings_file: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.owner = contextlib.ExitStack()  # what this spider holds when it runs without `sitrep crawl`
         self.owns_state = state is None
-        if state is None:  # `scrapy crawl situation`: what `sitrep crawl` does around the spider, done here
-            settings = load()
+        if state is None:  # `scrapy crawl situation` or Scrapyd: what `sitrep crawl` does around the spider, done here
+            settings = load(settings_file)
             self.owner.enter_context(run.crawl_lock(settings.data_dir))
             run.refuse_sample_store(settings)
             run.require_contact(settings)
@@ -60,13 +60,18 @@ class SituationSpider(scrapy.Spider):
 
     @classmethod
     def update_settings(cls, settings: Any) -> None:
-        """Under `scrapy crawl situation`, settings.toml's [crawl] becomes Scrapy's settings, as for `sitrep crawl`."""
+        """Under `scrapy crawl situation` or Scrapyd, settings.toml's [crawl] becomes Scrapy's
+        settings, as for `sitrep crawl`. The file is the Scrapy setting SITREP_SETTINGS (``-s``,
+        or Scrapyd's ``setting=``) when given, else as ``sitrep`` finds it ($SITREP_SETTINGS,
+        ./settings.toml)."""
         super().update_settings(settings)
         if not settings.getbool("SITREP_CONFIGURED"):
-            settings.setdict(run.scrapy_settings(load()), priority="spider")
+            settings.setdict(run.scrapy_settings(load(run.settings_file(settings))), priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SituationSpider:
+        if kwargs.get("state") is None:  # the same settings file update_settings read
+            kwargs["settings_file"] = run.settings_file(crawler.settings)
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.dropped, signal=signals.request_dropped)
         crawler.signals.connect(spider.closing, signal=signals.spider_closed)

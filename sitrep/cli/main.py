@@ -7,6 +7,7 @@ Ctrl-C exits 130. Scrapy is imported only by the commands that crawl.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -15,9 +16,8 @@ from typing import Any
 import click
 
 from sitrep import __version__
-from sitrep.cli import archived, cite, diff, export, output, runs, trends, watch
+from sitrep.cli import output
 from sitrep.cli.common import CONTEXT, State, echo_json, filter_options, filters_of, open_archive, pass_state
-from sitrep.cli.serve import serve
 from sitrep.config import load
 from sitrep.errors import ExitStatus, SitrepError
 
@@ -30,8 +30,32 @@ class PipeClosed(Exception):
     Raised in place of BrokenPipeError, which click would turn into exit 1."""
 
 
+# Commands kept in modules of their own, imported only when named (or listed by --help), so
+# ``sitrep search`` never pays for warcio, csv, difflib, Starlette or the watch feeds.
+LAZY = {
+    "trends": "sitrep.cli.trends:trends",
+    "export": "sitrep.cli.export:export_command",
+    "cite": "sitrep.cli.cite:cite_command",
+    "archived": "sitrep.cli.archived:archived",
+    "diff": "sitrep.cli.diff:diff_command",
+    "watch": "sitrep.cli.watch:watch",
+    "runs": "sitrep.cli.runs:runs",
+    "serve": "sitrep.cli.serve:serve",
+}
+
+
 class SitrepGroup(click.Group):
-    """Lists every command with its whole first sentence, and ends quietly on a closed pipe."""
+    """Loads the commands in ``LAZY`` on first use, lists every command with its whole first
+    sentence, and ends quietly on a closed pipe."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *LAZY})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY and cmd_name not in self.commands:
+            module, attr = LAZY[cmd_name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attr), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []
@@ -53,7 +77,8 @@ class SitrepGroup(click.Group):
 def hoist_globals(argv: list[str]) -> list[str]:
     """Global options given after the command (``sitrep search oil --data-dir X``) moved before
     it, where click looks for them; nothing after ``--`` is touched."""
-    command = next((i for i, a in enumerate(argv) if a in cli.commands), None)
+    names = command_names()
+    command = next((i for i, a in enumerate(argv) if a in names), None)
     if command is None:
         return argv
     head, rest, moved = argv[:command], [], []
@@ -297,13 +322,14 @@ def timeline(
 @pass_state
 def crawl(state: State, full: bool, refresh: bool, as_json: bool) -> int:
     """Crawl the site profile's pages into the record store and update the index (run it weekly)."""
+    from sitrep.cli.watch import digest_text, run_digest
     from sitrep.crawler.run import crawl as run_crawl
     from sitrep.search.watches import has_watches
 
     report = run_crawl(state.settings, full=full, refresh=refresh, progress=sys.stderr.isatty() and not as_json)
     if not as_json:
         click.echo(report.summary())  # first: a broken watch must not hide what the crawl did
-    digests = watch.run_digest(state) if not report.verdict and has_watches(state.settings.data_dir) else []
+    digests = run_digest(state) if not report.verdict and has_watches(state.settings.data_dir) else []
     if as_json:
         echo_json({"ok": not report.verdict, **report.to_dict(), "watches": [d.to_dict() for d in digests]})
     else:
@@ -312,7 +338,7 @@ def crawl(state: State, full: bool, refresh: bool, as_json: bool) -> int:
         for url, reason in report.parse_errors[:20]:
             click.echo(f"  parse error {url}: {reason}", err=True)
         if digests:
-            click.echo(watch.digest_text(digests))
+            click.echo(digest_text(digests))
         if report.verdict:
             click.echo(f"Error: {report.verdict}", err=True)
     return report.exit_code
@@ -398,17 +424,9 @@ def demo(state: State, count: int) -> int:
     return run_demo(settings, count, output.use_color())
 
 
-for _command in (
-    trends.trends,
-    export.export_command,
-    cite.cite_command,
-    archived.archived,
-    diff.diff_command,
-    watch.watch,
-    runs.runs,
-    serve,
-):
-    cli.add_command(_command)
+def command_names() -> set[str]:
+    """Every command's name, loaded or not."""
+    return {*cli.commands, *LAZY}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -423,7 +441,7 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("Interrupted.", err=True)
         code = ExitStatus.INTERRUPTED
     except click.ClickException as exc:
-        command = next((a for a in argv if a in cli.commands), None)
+        command = next((a for a in argv if a in command_names()), None)
         hint = f" (see `sitrep {command} -h`)" if command else " (see `sitrep -h`)"
         click.echo(f"Error: {exc.format_message()}{hint}", err=True)
         code = exc.exit_code

@@ -19,7 +19,7 @@ from typing import TextIO
 import click
 
 from sitrep.dates import week_label
-from sitrep.record import Record
+from sitrep.record import SAMPLE_NOTE, Record
 from sitrep.search.results import FacetCount, Hit, Results, Stats, Timeline
 
 TREND_MARK = {"improved": ("▲ improved", "32"), "worsened": ("▼ worsened", "31"), "unchanged": ("■ unchanged", "")}
@@ -88,9 +88,18 @@ def trend(record: Record, color: bool) -> str:
 _ON, _OFF = "\ue000", "\ue001"
 
 
+SAMPLE_TAG = "[SAMPLE]"  # before each hit of the generated sample archive; results_text explains it once
+
+
+def sample_tag(record: Record, color: bool) -> str:
+    return paint(SAMPLE_TAG, "1;35", color) + " " if record.sample else ""
+
+
 def hit_lines(n: int, hit: Hit, color: bool, width: int | None = None) -> list[str]:
     r = hit.record
-    head = f"{n:>3}. {week_range(r)} · {r.topic_label or r.topic or 'no topic'} · {trend(r, color)}"
+    head = (
+        f"{n:>3}. {sample_tag(r, color)}{week_range(r)} · {r.topic_label or r.topic or 'no topic'} · {trend(r, color)}"
+    )
     lines = [head, "     " + paint(r.title, "1", color)]
     wrap = max(40, (width or columns()) - 1)
     for s in hit.snippets:
@@ -130,6 +139,8 @@ def results_text(results: Results, color: bool, facet_top: int) -> str:
     first = (results.page - 1) * results.per_page
     for i, hit in enumerate(results.hits, start=first + 1):
         lines += [*hit_lines(i, hit, color), ""]
+    if any(hit.record.sample for hit in results.hits):
+        lines.append(f"{SAMPLE_TAG}: a {SAMPLE_NOTE}.")
     if results.suggestion:
         lines.append(f"Did you mean: {results.suggestion}?")
     for name, values in results.facets.items():
@@ -140,7 +151,8 @@ def results_text(results: Results, color: bool, facet_top: int) -> str:
 
 
 def record_text(record: Record, color: bool, history: list[dict[str, object]] | None = None) -> str:
-    lines = [
+    lines = [f"{sample_tag(record, color)}a {SAMPLE_NOTE}"] if record.sample else []
+    lines += [
         paint(record.title, "1", color),
         f"{week_range(record)} ({record.date_source}) · {record.topic_label or record.topic or 'no topic'} · {trend(record, color)}",
         f"id {record.id} · {record.lang} · layout {record.layout}"

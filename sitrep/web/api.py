@@ -21,7 +21,20 @@ from sitrep.web.openapi import describe
 from sitrep.web.params import Search
 
 EXPORT_PAGE = 1000  # records per Archive.search call while streaming an export
-CSV_COLUMNS = ("id", "week_start", "week_end", "topic", "trend", "lang", "author", "countries", "orgs", "title", "url")
+CSV_COLUMNS = (
+    "id",
+    "week_start",
+    "week_end",
+    "topic",
+    "trend",
+    "lang",
+    "author",
+    "countries",
+    "orgs",
+    "title",
+    "url",
+    "sample",  # true: the generated sample archive of `sitrep demo`, not a real analysis
+)
 
 
 class JSON(JSONResponse):
@@ -86,6 +99,12 @@ def _csv_cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
+def _cell(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return ";".join(value) if isinstance(value, tuple) else str(value or "")
+
+
 def csv_rows(records: Iterable[Record], header: bool) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -93,7 +112,7 @@ def csv_rows(records: Iterable[Record], header: bool) -> str:
         writer.writerow(CSV_COLUMNS)
     for r in records:
         row = [getattr(r, c) for c in CSV_COLUMNS]
-        writer.writerow([_csv_cell(";".join(v) if isinstance(v, tuple) else str(v or "")) for v in row])
+        writer.writerow([_csv_cell(_cell(v)) for v in row])
     return buffer.getvalue()
 
 

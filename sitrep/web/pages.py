@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from sitrep.search.cite import sample_note
 from sitrep.web import archived, charts, data
 from sitrep.web.params import FACET_PARAM, MAX_QUERY, Search
 from sitrep.web.render import country_name, render
@@ -59,7 +60,8 @@ async def record_page(request: Request) -> Response:
     found = await data.record(request)
     record = found["record"]
     citation = (
-        f"“{record.title}”. Belarus in Focus"
+        sample_note(record)
+        + f"“{record.title}”. Belarus in Focus"
         + (f", {record.author}" if record.author else "")
         + (f", week of {record.week_start}" if record.week_start else "")
         + f". {record.url} (archived {record.fetched_at or 'date unknown'})."

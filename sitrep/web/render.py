@@ -18,7 +18,7 @@ from starlette.responses import HTMLResponse
 
 from sitrep import __version__
 from sitrep.dates import week_label
-from sitrep.record import Record
+from sitrep.record import SAMPLE_NOTE, Record
 from sitrep.search.highlight import Snippet
 
 STATIC = Path(__file__).parent / "static"
@@ -51,7 +51,9 @@ def week(record: Record) -> str:
 
 
 ENV = Environment(loader=PackageLoader("sitrep.web", "templates"), autoescape=select_autoescape(default=True))
-ENV.globals.update(country_name=country_name, marked=marked, verdict=verdict, week=week, version=__version__)
+ENV.globals.update(
+    country_name=country_name, marked=marked, verdict=verdict, week=week, version=__version__, sample_note=SAMPLE_NOTE
+)
 
 
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:

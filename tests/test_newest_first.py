@@ -1,0 +1,39 @@
+"""Newest (and oldest) first: the page a date sort returns is the archive's week order, whether
+the hits are few (sorted by their place) or many (the saved order walked). The order here is
+written from README's rule, not taken from the index code."""
+
+from __future__ import annotations
+
+import array
+import random
+
+import pytest
+
+from sitrep.index.docvalues import DocValues, bits_of
+from sitrep.search.facets import by_week
+
+
+def archive(size: int, seed: int) -> tuple[DocValues, list[int], list[int]]:
+    rng = random.Random(seed)
+    ids = [f"{rng.getrandbits(64):016x}" for _ in range(size)]
+    weeks = array.array("l", (0 if rng.random() < 0.1 else 735000 + 7 * rng.randrange(500) for _ in range(size)))
+    # README: newest week first, equal weeks by id; undated records last, by id
+    dated = sorted((d for d in range(size) if weeks[d]), key=lambda d: (-weeks[d], ids[d]))
+    undated = sorted((d for d in range(size) if not weeks[d]), key=lambda d: ids[d])
+    order = array.array("l", dated + undated)
+    live = (1 << size) - 1
+    lengths = array.array("f", [1.0]) * size
+    return DocValues(1, ids, weeks, live, {}, order, lengths, {}), dated, undated
+
+
+@pytest.mark.parametrize("density", [0.0005, 0.003, 0.02, 0.2, 0.9])
+@pytest.mark.parametrize("needed", [1, 20, 60])
+def test_a_date_sorted_page_is_the_archive_order_of_the_hits(density: float, needed: int) -> None:
+    dv, dated, undated = archive(20_000, seed=int(density * 1e4) + needed)
+    rng = random.Random(needed)
+    hits = {d for d in range(20_000) if rng.random() < density}
+    mask = bits_of(hits, 20_000)
+    newest = [d for d in dated + undated if d in hits][:needed]
+    oldest = [d for d in dated[::-1] + undated if d in hits][:needed]
+    assert by_week(dv, mask, True, needed) == newest
+    assert by_week(dv, mask, False, needed) == oldest
