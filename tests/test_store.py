@@ -269,10 +269,21 @@ def test_captures_runs_ledger(store: RecordStore) -> None:
     assert json.loads(rows(store, "SELECT report FROM runs WHERE id = 1")[0][0]) == {"note": "ok"}
 
 
-def test_sample_mark_and_walked_listings(store: RecordStore) -> None:
+def test_sample_mark_and_walked_listings(store: RecordStore, tmp_path: Path) -> None:
     assert not store.is_sample()
+    store.add_page(page("a", "https://x/a"))
+    assert store.get("a").sample is False  # type: ignore[union-attr]
     store.mark_sample()
     assert store.is_sample()
+    # every reader of a sample store gets records marked as the made-up texts they are
+    assert store.get("a").sample is True  # type: ignore[union-attr]
+    assert [r.sample for r in store.records()] == [True]
+    assert store.get_many(["a"])["a"].sample is True
+    assert store.version("a", 1).sample is True  # type: ignore[union-attr]
+    assert [r.sample for recs, _ in store.changed_since(0) for r in recs] == [True]
+    with RecordStore(tmp_path) as again:
+        assert again.get("a").sample is True  # type: ignore[union-attr]
+    assert json.loads(rows(store, "SELECT json FROM records")[0][0]).get("sample") is False  # stored as parsed
     assert store.walked() == set()
     store.mark_walked(["https://x/l1", "https://x/l2"], 3)
     store.mark_walked(["https://x/l1"], 4)

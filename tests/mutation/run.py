@@ -45,7 +45,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "record": ("sitrep/record.py", ["tests/test_record.py"]),
     "common": ("crawler/parsers/common.py", ["tests/test_parsers_common.py"]),
     "query": ("search/query.py", ["tests/test_query_parse.py"]),
-    "facets": ("search/facets.py", ["tests/test_facets.py"]),
+    "facets": ("search/facets.py", ["tests/test_facets.py", "tests/test_newest_first.py"]),
     "store": ("index/store.py", ["tests/test_store.py"]),
 }
 TIMEOUT_FACTOR, TIMEOUT_BASE = 4.0, 20.0  # slower than 4x the clean run plus 20 s: a hang, killed
