@@ -170,11 +170,8 @@ def main(argv: list[str]) -> int:
     report = []
     for name in names:
         known_killed: set[str] = set()
-        if survivors:
-            if name not in results:
-                print(f"{name}: no earlier run to take survivors from; run it whole first", file=sys.stderr)
-                return 2
-            known_killed = {_unplaced(k) for k, s in results[name].items() if s != "survived"}
+        if survivors:  # a module with no earlier run is run whole
+            known_killed = {_unplaced(k) for k, s in results.get(name, {}).items() if s != "survived"}
         killed, scored, alive, status = run_module(name, known_killed)
         results[name] = status
         RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
