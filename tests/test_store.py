@@ -476,3 +476,17 @@ def test_a_flush_outside_a_group_starts_none(tmp_path: Path) -> None:
         assert other.execute("SELECT COUNT(*) FROM ledger").fetchone()[0] == 1
         assert not s.db.in_transaction
         other.close()
+
+
+def test_an_unchanged_page_under_a_new_assembly_rule_completes_its_record(tmp_path: Path) -> None:
+    with RecordStore(tmp_path, assemble=assemble) as s:
+        s.add_page(page("a", "https://x/a", "one", title="t"))
+
+    def shouting(pages: Sequence[Record], weeks: Mapping[str, tuple[str, str]]) -> Record:
+        record = assemble(pages, weeks)
+        return finish(dataclasses.replace(record, title=record.title.upper()))
+
+    with RecordStore(tmp_path, assemble=shouting) as s:  # a new sitrep assembles the same page differently
+        assert s.add_page(page("a", "https://x/a", "one", title="t")) == ("a", "duplicate")
+        assert s.get("a").title == "T"  # type: ignore[union-attr]
+        assert [h["version"] for h in s.history("a")] == [1]  # no change on the site: no new version
