@@ -76,6 +76,8 @@ def test_pycountry_names_and_common_names() -> None:
     assert ("Bolivia", "Plurinational", "State", "of") not in tagger.latin
     assert ("Bolivia",) in tagger.latin
     assert ("Bonaire", "Sint", "Eustatius", "and", "Saba") not in tagger.latin
+    assert ("Cocos", "Keeling", "Islands") not in tagger.latin
+    assert ("Falkland", "Islands", "Malvinas") not in tagger.latin
     # nor weak ones: a longer weak phrase would swallow the name it starts with
     assert counts(tagger, "Bolivia Plurinational State of") == {"BO": 1}
 
