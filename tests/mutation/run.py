@@ -115,9 +115,16 @@ def _line(key: str) -> str:
     return key.split(": ", 1)[1]
 
 
-def _unplaced(key: str) -> str:
-    """The key without its line number: the same mutant still matches after lines above move."""
-    return key.split(":", 1)[1]
+def _unplaced(keys: list[str]) -> list[str]:
+    """The keys without their line numbers, so a mutant still matches after lines above it move;
+    the same mutation of two identical lines is told apart by its order (``#2``)."""
+    seen: dict[str, int] = {}
+    out = []
+    for key in keys:
+        bare = key.split(":", 1)[1]
+        seen[bare] = seen.get(bare, 0) + 1
+        out.append(f"{bare}#{seen[bare]}")
+    return out
 
 
 def run_module(name: str, known_killed: set[str]) -> tuple[int, int, list[str], dict[str, str]]:
@@ -132,9 +139,10 @@ def run_module(name: str, known_killed: set[str]) -> tuple[int, int, list[str], 
     timeout = TIMEOUT_BASE + TIMEOUT_FACTOR * (time.monotonic() - start)
     status: dict[str, str] = {}
     mutants = _mutants(path)
+    unplaced = _unplaced([key for key, _ in mutants])
     try:
         for n, (key, source) in enumerate(mutants, 1):
-            if _unplaced(key) in known_killed:
+            if unplaced[n - 1] in known_killed:
                 status[key] = "killed"
                 continue
             path.write_text(source, encoding="utf-8")
@@ -171,7 +179,10 @@ def main(argv: list[str]) -> int:
     for name in names:
         known_killed: set[str] = set()
         if survivors:  # a module with no earlier run is run whole
-            known_killed = {_unplaced(k) for k, s in results.get(name, {}).items() if s != "survived"}
+            earlier = results.get(name, {})
+            known_killed = {
+                u for u, s in zip(_unplaced(list(earlier)), earlier.values(), strict=True) if s != "survived"
+            }
         killed, scored, alive, status = run_module(name, known_killed)
         results[name] = status
         RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
