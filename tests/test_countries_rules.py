@@ -7,6 +7,8 @@ Every expected tag below is written by hand from the rule the module docstring s
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 
 import pytest
 
@@ -228,3 +230,13 @@ def test_tags_and_aliases_are_values() -> None:
     for value in (tags, Alias("country", "BY")):
         with pytest.raises(dataclasses.FrozenInstanceError):
             value.countries = ()  # type: ignore[misc,union-attr]
+
+
+def test_iso_codes_are_read_without_importing_pycountry() -> None:
+    """country:XX is checked at every search's start: the codes come from pycountry's data file,
+    not its (slow) import. A fresh process shows which happened."""
+    import pycountry
+
+    probe = "import sys; from sitrep.countries import iso_codes; print(len(iso_codes()), 'pycountry' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert out == [str(len(list(pycountry.countries))), "False"]
