@@ -5,6 +5,10 @@ exchange is a ``response`` record and a ``request`` record tied to it by ``WARC-
 each its own gzip member, so the store's (file, offset, length) lookup reads one capture without
 scanning the file, and other web-archive tools (pywb, warcio) read the files as they are.
 
+A 304 Not Modified (the answer to ``--refresh``'s conditional requests) is a ``revisit`` record
+of the WARC ``server-not-modified`` profile, referring to the capture it confirms: the archive
+says the page was checked then, and a reader finds the body in that earlier capture.
+
 The payload is kept as the server sent it: a gzip-encoded page stays gzip-encoded, with its own
 ``Content-Encoding`` and ``Content-Length``, so replay tools decode it as a browser would. The
 one exception is chunked transfer coding, which the HTTP client removes before sitrep sees the
@@ -27,6 +31,9 @@ from warcio.warcwriter import WARCWriter
 
 from sitrep import __version__
 
+WARC_VERSION = WARCWriter(io.BytesIO()).warc_version.removeprefix("WARC/")  # what the records say they are
+
+NOT_MODIFIED = "http://netpreserve.org/warc/{version}/revisit/server-not-modified"  # the WARC standard's profile
 HOP_BY_HOP = ("transfer-encoding",)  # undone by the HTTP client (Twisted also drops the header; others may not)
 
 
@@ -95,16 +102,26 @@ class WarcArchive:
         request_line: str = "",
         request_headers: list[tuple[str, str]] | None = None,
         ip_address: str = "",
+        refers_to: tuple[str, str] | None = None,
     ) -> tuple[int, int]:
-        """Append one response record (and its request record); returns the response's (offset, length)."""
+        """Append one response record (and its request record); returns the response's (offset, length).
+
+        A 304 becomes a ``revisit`` record; ``refers_to`` is the (URL, WARC-Date) of the capture
+        it confirms, when the store has one.
+        """
         warc_headers = {"WARC-Date": fetched_at}
         if ip_address:
             warc_headers["WARC-IP-Address"] = ip_address
+        record_type = "revisit" if status == 304 else "response"
+        if record_type == "revisit":
+            warc_headers["WARC-Profile"] = NOT_MODIFIED.format(version=WARC_VERSION)
+            if refers_to:
+                warc_headers["WARC-Refers-To-Target-URI"], warc_headers["WARC-Refers-To-Date"] = refers_to
         http_headers = StatusAndHeaders(
             f"{status} {reason_phrase(status)}", archived_headers(headers), protocol="HTTP/1.1"
         )
         response, response_id = self._member(
-            "response",
+            record_type,
             url,
             payload=io.BytesIO(body),
             length=len(body),  # known: warcio need not spool the body to a temporary file to measure it

@@ -22,7 +22,9 @@ class WarcMiddleware:
     Sitting below HttpCompressionMiddleware, retries and redirects, it sees each response
     before Scrapy decodes it: a gzip-encoded page is archived gzip-encoded with its own headers,
     and a 503 that was retried or a 301 that was followed is archived too, as archivists expect.
-    The request record carries the headers the crawler really sent.
+    The request record carries the headers the crawler really sent. A 304 is archived as a
+    revisit record and gets no capture row: the page's newest capture, with its body, stays the
+    one ``sitrep reparse`` and the web page read.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -59,6 +61,11 @@ class WarcMiddleware:
         parts = urlsplit(request.url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         request_headers = [("Host", parts.netloc), *_pairs(request.headers)]
+        key = urlrules.normalise(response.url, site)
+        refers_to = None
+        if response.status == 304:  # a revisit of the newest full capture of this page
+            full = [(at, status) for at, status, *_ in state.store.captures_of(key) if status == 200]
+            refers_to = (response.url, full[-1][0]) if full else None
         written = state.write(
             self.archive.write,
             response.url,
@@ -69,13 +76,16 @@ class WarcMiddleware:
             f"{request.method} {target} HTTP/1.1",
             request_headers,
             str(response.ip_address or ""),
+            refers_to,
         )
         if written is None:
             raise IgnoreRequest(f"not archived: the disk is full ({state.disk_full})")
+        if response.status == 304:
+            return response  # no capture of its own: the page's newest capture still holds its body
         offset, length = written
         state.write(
             state.store.add_capture,
-            urlrules.normalise(response.url, site),
+            key,
             fetched,
             response.status,
             self.archive.name,

@@ -11,6 +11,8 @@ class PageItem:
     body: bytes
     fetched_at: str
     ledger_url: str = ""  # the URL asked for, when a redirect answered it
+    etag: str | None = None  # the response's validators, sent back on the next conditional request
+    last_modified: str | None = None
 
 
 @dataclasses.dataclass

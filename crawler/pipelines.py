@@ -20,6 +20,7 @@ from twisted.python.failure import Failure
 from sitrep.crawler.items import ListingItem, PageItem
 from sitrep.crawler.worker import parse_page
 from sitrep.errors import ParseError
+from sitrep.index.store import Validators
 
 LOG = logging.getLogger("sitrep.crawl")
 
@@ -62,7 +63,8 @@ class StorePipeline:
         if record.trend is None and record.trend_label:
             state.counts["unknown_verdicts"] += 1  # a phrase the label table lacks: say so, never guess
             LOG.info("unknown verdict %r at %s: add it to the site's trends table", record.trend_label, item.url)
-        stored = state.write(state.store.add_page, record, state.run_id)
+        seen = Validators(item.etag, item.last_modified, None)
+        stored = state.write(state.store.add_page, record, state.run_id, seen)
         if stored is None:
             raise DropItem(f"not stored: the disk is full ({state.disk_full})")
         state.counts["parsed"] += 1

@@ -119,7 +119,9 @@ class CrawlReport:
         c = self.counts
         return (
             f"crawl {self.status}: {c.get('fetched', 0)} pages fetched, {c.get('new', 0)} new, {c.get('changed', 0)} changed, "
-            f"{c.get('unchanged', 0)} unchanged, {c.get('duplicate', 0)} duplicate records, {c.get('parse_errors', 0)} parse errors, "
+            f"{c.get('unchanged', 0)} unchanged"
+            + (f" ({c['not_modified']} answered 304 Not Modified)" if c.get("not_modified") else "")
+            + f", {c.get('duplicate', 0)} duplicate records, {c.get('parse_errors', 0)} parse errors, "
             f"{c.get('failed', 0)} failed, {c.get('dropped', 0)} dropped; {self.indexed} indexed (run {self.run_id})"
             + (f"; {c['unknown_verdicts']} verdicts not in the trends table" if c.get("unknown_verdicts") else "")
             + f"; of {c.get('parsed', 0)} article pages parsed, {c.get('undated', 0)} undated, "
@@ -136,13 +138,13 @@ def verdict(counts: dict[str, int], settings: Settings) -> str:
     if requests and counts.get("failed", 0) / requests > settings.crawl.max_failed_ratio:
         return f"{counts['failed']} of {requests} requests failed (more than {settings.crawl.max_failed_ratio:.0%})"
     articles = counts.get("article_pages", 0)
-    if articles and counts.get("parse_errors", 0) / articles > settings.crawl.max_parse_failed_ratio:
+    if layout_alarm(counts.get("parse_errors", 0), articles, settings.crawl.max_parse_failed_ratio):
         return (
             f"{counts['parse_errors']} of {articles} article pages did not parse (more than "
             f"{settings.crawl.max_parse_failed_ratio:.0%}): the site may have changed its layout"
         )
     parsed = counts.get("parsed", 0)
-    if parsed and counts.get("headerless", 0) / parsed > settings.crawl.max_headerless_ratio:
+    if layout_alarm(counts.get("headerless", 0), parsed, settings.crawl.max_headerless_ratio):
         return (
             f"{counts['headerless']} of {parsed} parsed article pages show neither week, verdict nor status line "
             f"(more than {settings.crawl.max_headerless_ratio:.0%}): the site may have changed its layout"
@@ -150,6 +152,21 @@ def verdict(counts: dict[str, int], settings: Settings) -> str:
     if counts.get("listings_read", 0) == 0:
         return "no listing page could be read: check the start URLs and the site"
     return ""
+
+
+LAYOUT_SAMPLE = 10  # article pages from which a share of bad ones is read as a layout change
+
+
+def layout_alarm(bad: int, total: int, ratio: float) -> bool:
+    """Do ``bad`` of ``total`` article pages say the site changed its layout?
+
+    From LAYOUT_SAMPLE pages on, when more than ``ratio`` of them are bad. Below that the share
+    is noise (a later crawl fetches the few pages a sitemap dated, and one of two can be an old
+    headerless text): only when every one of them, at least three, is bad.
+    """
+    if total >= LAYOUT_SAMPLE:
+        return bad / total > ratio
+    return bad == total >= 3
 
 
 LOGS_KEPT = 20  # Scrapy logs of the newest runs kept in <data>/logs/

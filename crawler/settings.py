@@ -11,6 +11,7 @@ SPIDER_MODULES = ["sitrep.crawler.spiders"]
 NEWSPIDER_MODULE = "sitrep.crawler.spiders"
 USER_AGENT = "sitrep/0.1 (+https://github.com/sitrep-archive/sitrep)"
 ROBOTSTXT_OBEY = True
+ROBOTSTXT_PARSER = "sitrep.crawler.sitemaps.RobotsParser"  # Protego, keeping the text for its Sitemap: lines
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 # Scrapy starts this many asyncio workers for every callback's output; ours yield one item or

@@ -14,7 +14,7 @@ from typing import TypeVar
 from sitrep.config import Settings
 from sitrep.crawler import urls as urlrules
 from sitrep.crawler.assemble import assembler
-from sitrep.index.store import RecordStore
+from sitrep.index.store import RecordStore, Validators
 
 LOG = logging.getLogger("sitrep.crawl")
 T = TypeVar("T")
@@ -37,11 +37,13 @@ class CrawlState:
     refresh: bool = False
     known: set[str] = dataclasses.field(default_factory=set)
     walked: set[str] = dataclasses.field(default_factory=set)
+    seen: dict[str, Validators] = dataclasses.field(default_factory=dict)  # stored pages: ETag, Last-Modified
     counts: Counter[str] = dataclasses.field(default_factory=Counter)
     failures: list[tuple[str, str]] = dataclasses.field(default_factory=list)
     parse_errors: list[tuple[str, str]] = dataclasses.field(default_factory=list)
     listings_seen: set[str] = dataclasses.field(default_factory=set)
-    scheduled: set[str] = dataclasses.field(default_factory=set)  # every URL the spider asked for
+    scheduled: set[str] = dataclasses.field(default_factory=set)  # every URL the spider asked for, as linked
+    requested: set[str] = dataclasses.field(default_factory=set)  # ... by identity: one request per page
     settled: set[str] = dataclasses.field(default_factory=set)  # ... and those that got an outcome
     disk_full: str = ""  # the first failed write for want of space; nothing is written after it
     stop: Callable[[str], None] = lambda reason: None  # closes the crawl; set by the spider
@@ -59,6 +61,7 @@ class CrawlState:
             refresh=refresh,
             known=store.known_urls() | {urlrules.normalise(u, settings.site) for u in store.forbidden_urls()},
             walked=store.walked(),
+            seen=store.validators(),
         )
 
     @property

@@ -101,12 +101,17 @@ def is_feed(url: str, site: Site) -> bool:
 
 
 def capture_kind(url: str, site: Site) -> str:
-    """What a fetched URL is, for the archive's lookup and ``sitrep reparse``: robots, feed, listing or page.
+    """What a fetched URL is, for the archive's lookup and ``sitrep reparse``: robots, sitemap,
+    feed, listing or page.
 
-    robots.txt is its own kind: it is archived like every response and never parsed as an article.
+    robots.txt and sitemaps are kinds of their own: archived like every response, never parsed
+    as an article.
     """
-    if urlsplit(url).path == "/robots.txt":
+    path = urlsplit(url).path
+    if path == "/robots.txt":
         return "robots"
+    if "sitemap" in path and path.endswith((".xml", ".xml.gz")):
+        return "sitemap"
     if is_feed(url, site):
         return "feed"
     return "listing" if is_listing(url, site) else "page"

@@ -16,14 +16,15 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sitrep.errors import StoreMissing
 from sitrep.record import Record
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (
-  url TEXT PRIMARY KEY, record_id TEXT NOT NULL, json TEXT NOT NULL, fetched_at TEXT);
+  url TEXT PRIMARY KEY, record_id TEXT NOT NULL, json TEXT NOT NULL, fetched_at TEXT,
+  etag TEXT, last_modified TEXT, checked_at TEXT);
 CREATE INDEX IF NOT EXISTS pages_record ON pages(record_id);
 CREATE TABLE IF NOT EXISTS hints (
   url TEXT PRIMARY KEY, week_start TEXT NOT NULL, week_end TEXT NOT NULL, listing TEXT);
@@ -55,6 +56,15 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+class Validators(NamedTuple):
+    """What a conditional request sends back (the page's ETag and Last-Modified as the server
+    sent them) and when the page was last fetched or confirmed unchanged (for sitemap lastmod)."""
+
+    etag: str | None
+    last_modified: str | None
+    checked_at: str | None
+
+
 Assembler = Callable[[Sequence[Record], Mapping[str, tuple[str, str]]], Record]
 """Builds one record from a text's pages and the listing weeks known for its URLs (url → start,
 end). The crawler supplies it (``sitrep.crawler.assemble``): the store stores, it does not parse."""
@@ -82,9 +92,16 @@ class RecordStore:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.executescript(SCHEMA)
-        if "cause" not in {row[1] for row in self.db.execute("PRAGMA table_info(history)")}:
-            self.db.execute("ALTER TABLE history ADD COLUMN cause TEXT")  # a store from before versions had causes
+        self._add_columns("history", "cause")  # a store from before versions had causes
+        self._add_columns("pages", "etag", "last_modified", "checked_at")  # ... before conditional requests
         self.sample = self.is_sample()
+
+    def _add_columns(self, table: str, *columns: str) -> None:
+        """Bring a store written by an older sitrep up to SCHEMA: the columns it lacks, empty."""
+        have = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
+        for column in columns:
+            if column not in have:
+                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
 
     def close(self) -> None:
         self.flush()
@@ -177,14 +194,26 @@ class RecordStore:
             )
         }
 
-    def add_page(self, page: Record, run_id: int | None = None) -> tuple[str, str]:
+    def validators(self) -> dict[str, Validators]:
+        """Per stored page URL, what a conditional request needs and when the page was last checked."""
+        rows = self.db.execute("SELECT url, etag, last_modified, COALESCE(checked_at, fetched_at) FROM pages")
+        return {url: Validators(etag, modified, checked) for url, etag, modified, checked in rows}
+
+    def confirm_unchanged(self, url: str, checked_at: str) -> None:
+        """The site answered 304 Not Modified for a stored page: it was current at ``checked_at``."""
+        self._write("UPDATE pages SET checked_at = ? WHERE url = ?", (checked_at, url))
+
+    def add_page(self, page: Record, run_id: int | None = None, seen: Validators | None = None) -> tuple[str, str]:
         """Store one page's parse and reassemble its record: (record id, new|changed|unchanged|duplicate).
 
         Only a page fetched before whose parse now differs is a change on the site, the one
         thing that writes a history version; a page not seen before completes its record in
         place (the other host's copy, the rest of a text a killed crawl left half-assembled).
+        ``seen``: the response's ETag and Last-Modified, for the next conditional request.
         """
         url = page.urls[0]
+        etag, modified = (seen.etag, seen.last_modified) if seen else (None, None)
+        seen = Validators(etag, modified, page.fetched_at)
         with self.transaction():
             row = self.db.execute("SELECT record_id, json FROM pages WHERE url = ?", (url,)).fetchone()
             record_id = page.id
@@ -193,18 +222,21 @@ class RecordStore:
             elif not row:
                 other = self.db.execute("SELECT 1 FROM pages WHERE record_id = ? LIMIT 1", (page.id,)).fetchone()
                 if other:
-                    self.db.execute(
-                        "INSERT INTO pages VALUES (?, ?, ?, ?)", (url, page.id, page.to_json(), page.fetched_at)
-                    )
+                    self._put_page(url, page.id, page, seen)
                     outcome = self._reassemble(page.id, run_id)
                     return page.id, "duplicate" if outcome in ("unchanged", "completed") else outcome
-            self.db.execute(
-                "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)", (url, record_id, page.to_json(), page.fetched_at)
-            )
+            self._put_page(url, record_id, page, seen)
             only = [page] if not row else None  # a text seen for the first time: its one page is all there is
             revised = bool(row) and _content(row[1]) != _content(page.to_json())
             outcome = self._reassemble(record_id, run_id, only, cause="crawl" if revised else None)
             return record_id, "duplicate" if outcome == "completed" else outcome
+
+    def _put_page(self, url: str, record_id: str, page: Record, seen: Validators) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO pages (url, record_id, json, fetched_at, etag, last_modified, checked_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (url, record_id, page.to_json(), page.fetched_at, seen.etag, seen.last_modified, seen.checked_at),
+        )
 
     def add_hints(self, weeks: Iterable[tuple[str, str, str, str]], run_id: int | None = None) -> list[str]:
         """Listing weeks (url, start, end, listing); returns ids of records whose dates changed."""
@@ -438,6 +470,7 @@ class RecordStore:
         before = {r.id: r for r in self.records()}
         with self.transaction():
             url_ids = dict(self.db.execute("SELECT url, record_id FROM pages").fetchall())
+            seen = self.validators()  # a re-parse changes no page on the site: keep what conditional requests need
             self.db.execute("DELETE FROM pages")
             self.db.execute("DELETE FROM hints")
             self.db.executemany("INSERT OR REPLACE INTO hints VALUES (?, ?, ?, ?)", list(hints))
@@ -445,9 +478,7 @@ class RecordStore:
             for page in pages:
                 url = page.urls[0]
                 rid = url_ids.get(url, page.id)
-                self.db.execute(
-                    "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)", (url, rid, page.to_json(), page.fetched_at)
-                )
+                self._put_page(url, rid, page, seen.get(url, Validators(None, None, None)))
                 ids.add(rid)
             removed = set(before) - ids
             for rid in removed:

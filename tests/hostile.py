@@ -49,9 +49,38 @@ EXPECTED = {
     "/security-issues/impossible-week/": ("dropped", "parse error: week"),
     "/security-issues/png/": ("dropped", "parse error"),
     "/private/secret/": ("dropped", "robots.txt"),
+    "/security-issues/sitemap-only/": ("record", "new"),
+    "/sitemap.xml": ("sitemap", "5 entries"),
     "/analytics/missing/": ("failed", "HTTP 404"),
 }
-GOOD_TITLES = {"Good page", "Flaky page", "Retry page 503", "Retry page 429", "Страница в windows-1251", "Moved page"}
+GOOD_TITLES = {
+    "Good page",
+    "Flaky page",
+    "Retry page 503",
+    "Retry page 429",
+    "Страница в windows-1251",
+    "Moved page",
+    "Only in the sitemap",
+}
+# robots.txt names sitemaps on this origin, another port and another host; the sitemap lists a
+# known page, one found nowhere else, and pages on another port, scheme and host
+ROBOTS = (
+    "User-agent: *\nDisallow: /private/\nSitemap: http://{host}:{port}/sitemap.xml\n"
+    "Sitemap: http://{host}:1/other-port-sitemap.xml\nSitemap: http://elsewhere.invalid/sitemap.xml\n"
+)
+SITEMAP = (
+    '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+    "<url><loc>http://{host}:{port}/security-issues/good/</loc></url>"
+    "<url><loc>http://{host}:{port}/security-issues/sitemap-only/</loc><lastmod>2025-01-01</lastmod></url>"
+    "<url><loc>http://{host}:1/security-issues/other-port/</loc></url>"
+    "<url><loc>https://{host}:{port}/security-issues/other-scheme/</loc></url>"
+    "<url><loc>http://elsewhere.invalid/security-issues/other-host/</loc></url></urlset>"
+)
+OFFSITE = {  # URLs robots.txt and the sitemap point at, never fetched: (outcome, reason fragment)
+    "http://{host}:1/other-port-sitemap.xml": ("dropped", "offsite"),
+    "http://{host}:1/security-issues/other-port/": ("dropped", "offsite"),
+    "https://{host}:{port}/security-issues/other-scheme/": ("dropped", "offsite"),
+}
 
 
 @functools.cache
@@ -111,7 +140,9 @@ class Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         n = self.server.count(path)
         if path == "/robots.txt":
-            return self.send(200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
+            return self.send(200, ROBOTS.format(host=HOST, port=self.server.port).encode(), "text/plain")
+        if path == "/sitemap.xml":
+            return self.send(200, SITEMAP.format(host=HOST, port=self.server.port).encode(), "application/xml")
         if path == "/analytics/hostile/":
             links = "".join(
                 f'<li><a href="{p}">Entry {i}</a> <span>May 15 – May 21</span></li>'
@@ -126,6 +157,8 @@ class Handler(BaseHTTPRequestHandler):
         name = path.strip("/").split("/")[-1]
         if name == "good":
             return self.send(200, article("Good page").encode())
+        if name == "sitemap-only":
+            return self.send(200, article("Only in the sitemap").encode())
         if name == "moved":
             return self.send(200, article("Moved page").encode())
         if name == "redirect-ok":

@@ -99,7 +99,7 @@ def test_every_response_is_in_a_standard_warc(crawled: Settings) -> None:
     )
     with pytest.raises(ValueError, match="not a WARC file name"):
         read_capture(crawled.data_dir / "warc", "../records.sqlite3", 0)
-    assert {kind for *_, kind in captures} == {"page", "listing", "feed", "robots"}
+    assert {kind for *_, kind in captures} == {"page", "listing", "feed", "robots", "sitemap"}
 
 
 def test_second_crawl_fetches_only_listing_heads_and_finds_nothing_new(crawled: Settings, server: SampleServer) -> None:
@@ -121,8 +121,9 @@ def small_site(tmp_path: Path, count: int = 80) -> Path:
 
 
 def test_refresh_records_one_changed_text(tmp_path: Path) -> None:
+    """Without a sitemap to date the change, only --refresh finds it (test_crawl_polite: with one)."""
     sample = small_site(tmp_path)
-    with serve(sample / "site") as srv:
+    with serve(sample / "site", sitemap=False) as srv:
         path = sample_settings(srv, tmp_path / "data", tmp_path / "settings.toml")
         assert run_sitrep("--settings", str(path), "crawl").returncode == 0
         settings = load(path, environ={})

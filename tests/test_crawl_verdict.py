@@ -31,6 +31,18 @@ def test_headerless_pages_past_the_ratio_fail_the_crawl() -> None:
     assert verdict({**OK, "headerless": 21}, looser) == ""
 
 
+@pytest.mark.parametrize(
+    ("bad", "total", "alarm"),
+    [(1, 2, False), (2, 2, False), (3, 3, True), (8, 9, False), (9, 9, True), (3, 10, True), (2, 10, False)],
+)
+def test_a_few_pages_are_judged_only_when_all_are_bad(bad: int, total: int, alarm: bool) -> None:
+    """A later crawl that fetched a handful of pages (a sitemap's lastmod) is not a redesign because
+    one of two is an old headerless text; ten pages and more are judged by the share (25 %)."""
+    small = {"fetched": total + 5, "listings_read": 5, "article_pages": total, "parsed": total}
+    assert bool(verdict({**small, "headerless": bad}, SETTINGS)) is alarm
+    assert bool(verdict({**small, "parsed": total - bad, "parse_errors": bad}, SETTINGS)) is alarm
+
+
 def test_an_internal_error_fails_the_crawl_whatever_the_ratios() -> None:
     assert "1 internal errors" in verdict({**OK, "internal_errors": 1}, SETTINGS)
     assert "internal errors" in verdict({**OK, "internal_errors": 30, "failed": 30}, SETTINGS)
@@ -42,6 +54,9 @@ def test_the_summary_line_counts_undated_records_and_missing_verdicts() -> None:
     assert "internal errors" not in report.summary()
     failed = CrawlReport(1, "failed", 3, {**OK, "internal_errors": 2}, [], [], 0, "x")
     assert "2 internal errors" in failed.summary()
+    refresh = CrawlReport(2, "ok", 0, {**OK, "unchanged": 80, "not_modified": 78}, [], [], 0, "")
+    assert "80 unchanged (78 answered 304 Not Modified), " in refresh.summary()
+    assert "304" not in report.summary(), "no conditional answers, no mention"
 
 
 BUG = """

@@ -17,7 +17,7 @@ from sitrep import Archive
 from sitrep.config import load
 from sitrep.index.store import RecordStore
 from tests.conftest import ROOT, SITREP
-from tests.hostile import EXPECTED, GOOD_TITLES, HOST, HostileServer, settings_toml
+from tests.hostile import EXPECTED, GOOD_TITLES, HOST, OFFSITE, HostileServer, settings_toml
 
 
 @pytest.mark.slow
@@ -53,11 +53,9 @@ def test_hostile_site(tmp_path: Path) -> None:
 
     settings = load(path, environ={})
     with RecordStore(settings.data_dir, create=False) as store:
-        ledger = {
-            url.split(f":{server.port}", 1)[1]: (outcome, reason)
-            for url, outcome, reason in store.ledger(report["run_id"])
-            if HOST in url
-        }
+        full = {url: (outcome, reason) for url, outcome, reason in store.ledger(report["run_id"])}
+        origin = f"http://{HOST}:{server.port}"
+        ledger = {url.removeprefix(origin): got for url, got in full.items() if url.startswith(origin)}
         titles = {r.title for r in store.records()}
         texts = [r.text for r in store.records()]
     wrong = {
@@ -66,6 +64,11 @@ def test_hostile_site(tmp_path: Path) -> None:
         if p not in ledger or ledger[p][0] != want[0] or want[1] not in ledger[p][1]
     }
     assert wrong == {}
+    offsite = {url.format(host=HOST, port=server.port): want for url, want in OFFSITE.items()}
+    assert {url: full.get(url, ("?", ""))[0] for url in offsite} == {url: w[0] for url, w in offsite.items()}
+    assert all(want[1] in full[url][1] for url, want in offsite.items())
+    assert not [url for url in full if "elsewhere.invalid" in url], "another host's URLs are not even asked for"
+    assert server.hits.get("/sitemap.xml") == 1 and server.hits.get("/security-issues/good/") == 1
     assert titles == GOOD_TITLES
     assert all("\ufffd" not in t for t in texts)
     assert any("Минске" in t for t in texts), "windows-1251 without a charset decoded right"

@@ -103,3 +103,16 @@ def test_sentences_vary() -> None:
             for sentence in re.split(r"(?<=[.!?:])\s+", p):
                 shapes.add(re.sub(r"\b[A-ZА-ЯІЎЁ][\w-]*", "X", sentence))
     assert len(shapes) >= 60
+
+
+def test_sample_settings_ignore_a_settings_file_where_they_are_written(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """An old sample's settings.toml in the working folder must not leak its closed port."""
+    from sitrep.crawler.sample.server import settings_toml
+
+    (tmp_path / "settings.toml").write_text(
+        '[sites.belarusinfocus]\nstart_urls = ["http://belarusinfocus.pro:1/analytics/security-issues/"]\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    text = settings_toml(4321, tmp_path / "data")
+    assert ":1/" not in text
+    assert "http://belarusinfocus.pro:4321/analytics/the-ruling-elite/" in text

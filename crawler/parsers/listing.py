@@ -42,6 +42,9 @@ class Listing:
     topic: str | None
     entries: tuple[ListingEntry, ...]
     pages: tuple[str, ...]  # other listing pages it links to (pagination, other topics)
+    # identity -> the URL as this page links it (absolute), for every entry and page: the crawler
+    # requests what the site links (a site may serve only ``?paged=N`` or only ``/page/N/``)
+    linked: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
         return dataclasses.asdict(self)
@@ -191,18 +194,15 @@ def parse(url: str, html: str | bytes, site: Site, year: int | None = None) -> L
                 week[1].isoformat() if week else None,
             )
         )
-    pages = sorted(
-        {
-            urlrules.normalise(href, site)
-            for b in page.blocks
-            for href, _ in b.links
-            if urlrules.on_site(href, site) and urlrules.is_listing(href, site)
-        }
-        - {urlrules.normalise(url, site)}
-    )
+    linked: dict[str, str] = {}  # the first link to each identity, in page order
+    for href in (href for b in page.blocks for href, _ in b.links if urlrules.on_site(href, site)):
+        linked.setdefault(urlrules.normalise(href, site), href.split("#")[0])
+    own = urlrules.normalise(url, site)
+    pages = sorted({key for key, href in linked.items() if urlrules.is_listing(href, site)} - {own})
     return Listing(
-        url=urlrules.normalise(url, site),
+        url=own,
         topic=urlrules.listing_topic(url, site),
         entries=tuple(entries),
         pages=tuple(pages),
+        linked={key: href for key, href in linked.items() if key in pages or key in {e.url for e in entries}},
     )
