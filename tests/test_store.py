@@ -19,7 +19,7 @@ import pytest
 
 import sitrep.index.store
 from sitrep.errors import StoreMissing
-from sitrep.index.store import RecordStore, now
+from sitrep.index.store import RecordStore, Validators, now
 from sitrep.record import Record, finish
 
 
@@ -490,3 +490,37 @@ def test_an_unchanged_page_under_a_new_assembly_rule_completes_its_record(tmp_pa
         assert s.add_page(page("a", "https://x/a", "one", title="t")) == ("a", "duplicate")
         assert s.get("a").title == "T"  # type: ignore[union-attr]
         assert [h["version"] for h in s.history("a")] == [1]  # no change on the site: no new version
+
+
+def test_validators_for_conditional_requests(store: RecordStore) -> None:
+    modified = "Mon, 01 Jan 2024 00:00:00 GMT"
+    seen = Validators('"e1"', modified, "ignored: the page's fetch time is when it was checked")
+    store.add_page(page("a", "https://x/a", fetched="2024-01-01T00:00:00Z"), seen=seen)
+    store.add_page(page("b", "https://x/b", fetched="2024-01-02T00:00:00Z"))
+    assert store.validators() == {
+        "https://x/a": Validators('"e1"', modified, "2024-01-01T00:00:00Z"),
+        "https://x/b": Validators(None, None, "2024-01-02T00:00:00Z"),
+    }
+    store.confirm_unchanged("https://x/a", "2024-03-03T00:00:00Z")
+    assert store.validators()["https://x/a"] == Validators('"e1"', modified, "2024-03-03T00:00:00Z")
+    assert store.validators()["https://x/b"] == Validators(None, None, "2024-01-02T00:00:00Z")
+    # a re-parse changes no page on the site: what the next conditional request needs stays
+    store.replace_all([page("a", "https://x/a", title="A2"), page("b", "https://x/b"), page("c", "https://x/c")], [])
+    assert store.validators() == {
+        "https://x/a": Validators('"e1"', modified, "2024-03-03T00:00:00Z"),
+        "https://x/b": Validators(None, None, "2024-01-02T00:00:00Z"),
+        "https://x/c": Validators(None, None, "2024-01-01T00:00:00Z"),
+    }
+
+
+def test_an_old_store_gains_the_conditional_request_columns(tmp_path: Path) -> None:
+    db = sqlite3.connect(tmp_path / "records.sqlite3")
+    db.execute(
+        "CREATE TABLE pages (url TEXT PRIMARY KEY, record_id TEXT NOT NULL, json TEXT NOT NULL, fetched_at TEXT)"
+    )
+    db.execute("INSERT INTO pages VALUES ('https://x/a', 'a', '{}', '2020-01-01T00:00:00Z')")
+    db.commit()
+    db.close()
+    with RecordStore(tmp_path) as s:
+        assert [r[1] for r in s.db.execute("PRAGMA table_info(pages)")][-3:] == ["etag", "last_modified", "checked_at"]
+        assert s.validators() == {"https://x/a": Validators(None, None, "2020-01-01T00:00:00Z")}

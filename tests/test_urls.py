@@ -126,6 +126,9 @@ def test_edges_of_the_normal_form() -> None:
     [
         ("https://belarusinfocus.pro/robots.txt", "robots"),
         ("https://belarusinfocus.info/robots.txt", "robots"),
+        ("https://belarusinfocus.pro/sitemap.xml", "sitemap"),
+        ("https://belarusinfocus.pro/wp-sitemap-posts-post-1.xml.gz", "sitemap"),
+        ("https://belarusinfocus.pro/sitemap/", "page"),  # no XML: not a sitemap
         ("https://belarusinfocus.pro/feed/", "feed"),
         ("https://belarusinfocus.pro/feed", "feed"),
         ("https://belarusinfocus.pro/analytics/economy/", "listing"),
