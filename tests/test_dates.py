@@ -267,3 +267,28 @@ def test_neighbours_narrow_the_year_both_ways() -> None:
     jan9 = yearless("January 9 – January 15")  # 2017 or 2023
     assert dates.resolve_years([jan9, may8, may7], 2014, 2025)[0] == (D(2023, 1, 9), D(2023, 1, 15))
     assert dates.resolve_years([may7, may8, jan9], 2014, 2025)[2] == (D(2017, 1, 9), D(2017, 1, 15))
+
+
+def test_week_label_by_hand() -> None:
+    assert dates.week_label("2020-08-10", "2020-08-16") == "August 10 – August 16, 2020"
+    assert dates.week_label("2016-02-29", "2016-03-06") == "February 29 – March 6, 2016"
+    assert dates.week_label("2020-12-28", "2021-01-03") == "December 28, 2020 – January 3, 2021"
+    assert dates.week_label("2018-01-01", "2018-01-07") == "January 1 – January 7, 2018"
+    assert dates.week_label(None, None) == "week unknown"
+    assert dates.week_label("2020-08-10", None) == "week unknown"
+    assert dates.week_label(None, "2020-08-16") == "week unknown"
+    assert dates.week_label("", "2020-08-16") == "week unknown"
+
+
+def test_an_unreadable_range_or_stamp_does_not_hide_a_later_one() -> None:
+    assert dates.find_week("Foo 15 – Bar 21, 2023; May 15 – May 21, 2023")[:2] == (D(2023, 5, 15), D(2023, 5, 21))
+    assert dates.find_week("28 фуу – 4 бар 2016; 28 ноября – 4 декабря 2016")[:2] == (D(2016, 11, 28), D(2016, 12, 4))
+    assert dates.find_week("28 ноября – 4 фуу 2016") is None  # the end's month is no month
+    assert dates.find_yearless("28 ноября – 4 фуу") is None
+    assert dates.find_stamp("Foo 3, 2016 10:00 then May 2, 2016 09:05") == dt.datetime(2016, 5, 2, 9, 5)
+    assert dates.find_stamp("3 фуу 2016, then 2 мая 2016") == dt.datetime(2016, 5, 2, 0, 0)
+
+
+def test_letters_around_a_month_name_make_it_no_month() -> None:
+    for word in ("XMay", "MayX", "Xjan.", "маяX"):
+        assert dates.month_number(word) is None, word

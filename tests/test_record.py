@@ -158,3 +158,9 @@ def test_merge_with_a_transitional_page_and_empty_values() -> None:
     assert merged.id == current.id and merged.content_hash == content_hash(merged)
     with pytest.raises(ValueError, match=r"^merge\(\) needs at least one record$"):
         merge([], lambda urls: urls[0])
+
+
+def test_the_sample_note_reads_as_written() -> None:
+    from sitrep.record import SAMPLE_NOTE
+
+    assert SAMPLE_NOTE == "generated sample (sitrep demo), not a real analysis"

@@ -119,3 +119,23 @@ def test_edges_of_the_normal_form() -> None:
     assert not urls.is_listing(f"{PRO}/", SITE)
     for menu in ("/about/", "/contacts/", "/about-monitoring/", "/"):
         assert not urls.is_article(f"{PRO}{menu}", SITE), menu
+
+
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        ("https://belarusinfocus.pro/robots.txt", "robots"),
+        ("https://belarusinfocus.info/robots.txt", "robots"),
+        ("https://belarusinfocus.pro/sitemap.xml", "sitemap"),
+        ("https://belarusinfocus.pro/wp-sitemap-posts-post-1.xml.gz", "sitemap"),
+        ("https://belarusinfocus.pro/sitemap/", "page"),  # no XML: not a sitemap
+        ("https://belarusinfocus.pro/feed/", "feed"),
+        ("https://belarusinfocus.pro/feed", "feed"),
+        ("https://belarusinfocus.pro/analytics/economy/", "listing"),
+        ("https://belarusinfocus.pro/analytics/economy/page/2/", "listing"),
+        ("https://belarusinfocus.info/economy/a-text/", "page"),
+        ("https://belarusinfocus.pro/robots.txt/x", "page"),
+    ],
+)
+def test_capture_kind_by_hand(url: str, kind: str) -> None:
+    assert urls.capture_kind(url, SITE) == kind
