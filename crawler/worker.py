@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -27,10 +30,22 @@ _SITE: Site | None = None
 _TAGGER: Tagger | None = None
 
 
-def _start(site: Site, aliases: Aliases) -> None:
-    """Set up a process to parse: the site profile and the tagger with the user's added aliases."""
+def _start(site: Site, aliases: Aliases, parent: int | None = None) -> None:
+    """Set up a process to parse: the site profile and the tagger with the user's added aliases.
+    In the worker (``parent`` given), also watch the crawl that started it."""
     global _SITE, _TAGGER
     _SITE, _TAGGER = site, tagger_for(aliases)
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent,), daemon=True, name="parent-watch").start()
+
+
+def _exit_with(parent: int) -> None:
+    """End this worker once the crawl that started it is gone. A crawl killed with SIGKILL (the
+    OOM killer, ``timeout -s KILL``, a reboot of the job) cannot shut its pool down, and the
+    worker would wait for work forever, holding its memory, one more for every killed run."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def parse_page(url: str, body: bytes, fetched_at: str) -> Record:
@@ -47,7 +62,7 @@ class Worker:
         # spawn, not fork: the crawl process runs threads (Twisted's resolver) that fork would copy mid-flight
         context = multiprocessing.get_context("spawn")
         self.pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
-            1, mp_context=context, initializer=_start, initargs=(site, aliases)
+            1, mp_context=context, initializer=_start, initargs=(site, aliases, os.getpid())
         )
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
