@@ -14,7 +14,7 @@ import functools
 import re
 from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, CData, Comment, NavigableString, Tag
 
 from sitrep import countries
 from sitrep.config import Labels, Site
@@ -192,7 +192,7 @@ class _Reader:
                 flush()
                 self.walk(child, path)
             else:
-                text.append(child.get_text(" "))
+                text.append(" ".join(_strings(child)))
                 links.extend(inline_links)
         flush()
 
@@ -206,6 +206,19 @@ class _Reader:
                 if node.name == "a" and node.get("href"):
                     links.append((urljoin(self.url, str(node["href"])), normalise_text(node.get_text(" "))))
         return False, links
+
+
+def _strings(tag: Tag) -> list[str]:
+    """The text of an inline element, as ``get_text`` reads it but without what ``SKIP_TAGS``
+    hold: an unclosed ``<svg>`` (which the cut below cannot match) keeps its labels out."""
+    found: list[str] = []
+    for child in tag.children:
+        if isinstance(child, Tag):
+            if child.name not in SKIP_TAGS:
+                found += _strings(child)
+        elif type(child) in (NavigableString, CData):
+            found.append(str(child))
+    return found
 
 
 # Chrome that never holds article text, cut before BeautifulSoup sees it: real pages are mostly
