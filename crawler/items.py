@@ -7,6 +7,8 @@ import dataclasses
 
 @dataclasses.dataclass
 class PageItem:
+    """A fetched page on its way to the parser and the archive, with the validators it came with."""
+
     url: str
     body: bytes
     fetched_at: str
@@ -17,5 +19,7 @@ class PageItem:
 
 @dataclasses.dataclass
 class ListingItem:
+    """The weeks a listing page printed beside the articles it links."""
+
     url: str
     weeks: list[tuple[str, str, str, str]]  # (article url, week start, week end, listing url)

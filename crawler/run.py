@@ -103,6 +103,8 @@ def polite_delay(delay: float, jitter_name: str) -> dict[str, Any]:
 
 @dataclasses.dataclass
 class CrawlReport:
+    """How a crawl run ended and what it counted: the summary the CLI prints and the ledger keeps."""
+
     run_id: int
     status: str
     exit_code: int

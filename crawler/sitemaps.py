@@ -27,6 +27,8 @@ USUAL_PATHS = ("/wp-sitemap.xml", "/sitemap_index.xml", "/sitemap.xml")
 
 @dataclasses.dataclass(frozen=True)
 class SitemapFile:
+    """One sitemap file read: its URLs, or the sitemaps it lists."""
+
     index: bool  # a sitemap index: its entries are more sitemaps
     entries: tuple[tuple[str, str | None], ...]  # (loc, lastmod as written, if any)
 

@@ -30,6 +30,8 @@ def is_disk_full(exc: BaseException) -> bool:
 
 @dataclasses.dataclass
 class CrawlState:
+    """What one crawl run knows and has counted, shared by the spider, the pipelines and the report."""
+
     settings: Settings
     store: RecordStore
     run_id: int

@@ -19,6 +19,8 @@ import pickle
 import secrets
 from pathlib import Path
 
+import sitrep.index.whoosh_imports  # noqa: F401  (before Whoosh: see its docstring)
+
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.index import Index
 from whoosh.reading import IndexReader

@@ -13,6 +13,8 @@ import datetime as dt
 import re
 from typing import Any
 
+import sitrep.index.whoosh_imports  # noqa: F401  (before Whoosh: see its docstring)
+
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StemmingAnalyzer, StopFilter
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.lang import stemmer_for_language, stopwords_for_language

@@ -25,6 +25,8 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
+import sitrep.index.whoosh_imports  # noqa: F401  (before Whoosh: see its docstring)
+
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError

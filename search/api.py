@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Unpack
 
+import sitrep.index.whoosh_imports  # noqa: F401  (before Whoosh: see its docstring)
+
 from whoosh import qparser
 from whoosh import query as wq
 

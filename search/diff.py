@@ -25,6 +25,8 @@ class Change:
 
 @dataclasses.dataclass(frozen=True)
 class Diff:
+    """What changed in a record between two of its stored versions."""
+
     record_id: str
     old_version: int
     new_version: int

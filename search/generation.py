@@ -15,6 +15,8 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
+import sitrep.index.whoosh_imports  # noqa: F401  (before Whoosh: see its docstring)
+
 from whoosh import query as wq
 from whoosh.searching import Searcher
 

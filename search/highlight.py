@@ -21,6 +21,8 @@ _WORD = re.compile(r"\w+(?:\.?\w+)*")  # the tokens of Whoosh's RegexTokenizer
 
 @dataclasses.dataclass(frozen=True)
 class Snippet:
+    """A stretch of a record's text around the query's words, with where they are."""
+
     text: str
     highlights: tuple[tuple[int, int], ...]  # (start, end) character spans in ``text``
 

@@ -47,16 +47,22 @@ class Field:
 
 @dataclasses.dataclass(frozen=True)
 class And:
+    """Every part matches."""
+
     parts: tuple[Node, ...]
 
 
 @dataclasses.dataclass(frozen=True)
 class Or:
+    """Any part matches."""
+
     parts: tuple[Node, ...]
 
 
 @dataclasses.dataclass(frozen=True)
 class Not:
+    """The part does not match."""
+
     part: Node
 
 

@@ -23,6 +23,8 @@ import math
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
+import sitrep.index.whoosh_imports  # noqa: F401  (before Whoosh: see its docstring)
+
 from whoosh import query as wq
 
 from sitrep.index.docvalues import DocValues, TermSets, docnums_of, postings_of

@@ -18,6 +18,8 @@ JSON_VERSION = 1
 
 @dataclasses.dataclass(frozen=True)
 class Hit:
+    """One record found, its BM25 score (None when ordered by week) and its snippets."""
+
     record: Record
     score: float | None
     snippets: tuple[Snippet, ...] = ()
@@ -33,6 +35,8 @@ class Hit:
 
 @dataclasses.dataclass(frozen=True)
 class FacetCount:
+    """How many hits have one value of a facet."""
+
     value: str
     count: int
 
@@ -44,6 +48,8 @@ def facets_json(facets: dict[str, tuple[FacetCount, ...]]) -> dict[str, list[dic
 
 @dataclasses.dataclass(frozen=True)
 class Results:
+    """One page of a search: the hits, the total, the facets and a spelling suggestion."""
+
     query: dict[str, Any]
     total: int
     page: int
@@ -78,6 +84,8 @@ class Results:
 
 @dataclasses.dataclass(frozen=True)
 class Timeline:
+    """Counts of dated hits per period, optionally one series per verdict or country."""
+
     by: str
     split: str | None
     periods: tuple[str, ...]
@@ -98,6 +106,8 @@ class Timeline:
 
 @dataclasses.dataclass(frozen=True)
 class Stats:
+    """What an archive holds: counts by facet, its first and last week, its last crawl."""
+
     records: int
     first_week: str | None
     last_week: str | None

@@ -18,6 +18,8 @@ PROBLEMS = ("failed", "dropped")
 
 @dataclasses.dataclass(frozen=True)
 class Run:
+    """One crawl run from the ledger: when, how it ended, what it counted."""
+
     id: int
     started_at: str
     ended_at: str | None

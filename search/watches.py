@@ -34,6 +34,8 @@ ATOM = "http://www.w3.org/2005/Atom"
 
 @dataclasses.dataclass(frozen=True)
 class Watch:
+    """A saved search that reports what is new or changed since it last ran."""
+
     name: str
     query: str
     filters: dict[str, Any]
@@ -64,6 +66,8 @@ class Found:
 
 @dataclasses.dataclass(frozen=True)
 class Digest:
+    """One run of a watch: what it found and the feed it wrote."""
+
     watch: Watch
     since: str | None  # when the watch last ran (None: never ran since it was added)
     found: tuple[Found, ...]

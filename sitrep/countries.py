@@ -18,7 +18,6 @@ import re
 import tomllib
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from importlib import resources
 from pathlib import Path
 
 TOKEN = re.compile(r"\w+(?:[.@]\w+)+\.?|\w+(?:['’]\w+)*")
@@ -46,6 +45,8 @@ def iso_codes() -> frozenset[str]:
 
 @dataclasses.dataclass(frozen=True)
 class Tags:
+    """The countries (most named first, with counts) and organisations a text names."""
+
     countries: tuple[str, ...]
     country_counts: tuple[tuple[str, int], ...]
     orgs: tuple[str, ...]
@@ -53,6 +54,9 @@ class Tags:
 
 @dataclasses.dataclass(frozen=True)
 class Alias:
+    """What one name in the table stands for; a weak name counts only when the text also names
+    the same country by a strong one."""
+
     kind: str  # "country" | "org" | "mask"
     code: str
     weak: bool = False
@@ -190,7 +194,7 @@ class Tagger:
 
 
 def builtin_table() -> dict[str, object]:
-    return tomllib.loads((resources.files("sitrep") / "data" / "countries.toml").read_text(encoding="utf-8"))
+    return tomllib.loads((Path(__file__).with_name("data") / "countries.toml").read_text(encoding="utf-8"))
 
 
 def merged_table(extra: Mapping[str, Mapping[str, Iterable[str]]]) -> dict[str, object]:

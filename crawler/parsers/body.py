@@ -32,6 +32,8 @@ _BY_LINE = re.compile(r"^(?:By|Автор:|Аўтар:)\s+([A-ZА-ЯЁІЎ][\w.'
 
 @dataclasses.dataclass
 class Content:
+    """The article's own text as found between its header and what ends it."""
+
     lead: str = ""
     body: tuple[str, ...] = ()
     captions: tuple[str, ...] = ()

@@ -84,6 +84,8 @@ MAX_DEPTH = 400  # deeper than any page a person made: a broken or hostile page
 
 @dataclasses.dataclass(frozen=True)
 class Block:
+    """One block of text on a page (a paragraph, a heading, a list item) with its links and place."""
+
     text: str
     tag: str
     links: tuple[tuple[str, str], ...] = ()  # (absolute href, link text)

@@ -13,6 +13,8 @@ from sitrep.record import normalise_text
 
 @dataclasses.dataclass(frozen=True)
 class FeedEntry:
+    """One item of an RSS or Atom feed."""
+
     title: str
     url: str
     published: str | None

@@ -137,6 +137,8 @@ def read_line(page: Page, block: Block) -> Line:
 
 @dataclasses.dataclass
 class Fields:
+    """The labelled lines of an article header: week, verdict, topic, author, date."""
+
     week: tuple[dt.date, dt.date] | None = None
     week_label: str = ""  # as the kept week was printed
     trend: tuple[str | None, str] | None = None

@@ -29,6 +29,8 @@ _HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 
 @dataclasses.dataclass(frozen=True)
 class ListingEntry:
+    """One article a listing links, with the week printed beside it."""
+
     title: str
     url: str
     printed: str  # the week as printed, without its year
@@ -38,6 +40,8 @@ class ListingEntry:
 
 @dataclasses.dataclass(frozen=True)
 class Listing:
+    """What a listing page offers: its articles, and the other listing pages it links."""
+
     url: str
     topic: str | None
     entries: tuple[ListingEntry, ...]
@@ -52,6 +56,8 @@ class Listing:
 
 @dataclasses.dataclass
 class _Entry:
+    """An article link found while reading a listing, before its week is settled."""
+
     url: str
     node: int  # its container
     blocks: list[int]

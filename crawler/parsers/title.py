@@ -23,6 +23,8 @@ _HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 
 @dataclasses.dataclass(frozen=True)
 class Title:
+    """The article's title, which block prints it and which rule found it."""
+
     text: str
     at: int  # index of its block, -1 when no block prints it
     source: str  # h1 | og:title | title | heading

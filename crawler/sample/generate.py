@@ -100,6 +100,8 @@ UNKNOWN_VERDICT = "The situation is hard to judge"  # a phrase no table knows: k
 
 @dataclasses.dataclass
 class Page:
+    """One page the generator writes, with what it placed there (the tests' truth)."""
+
     host: str
     path: str
     kind: str  # current | transitional | old | headerless
@@ -115,6 +117,8 @@ class Page:
 
 @dataclasses.dataclass
 class Article:
+    """One made-up article, before it is rendered into the pages that show it."""
+
     n: int
     lang: str
     week: dt.date
