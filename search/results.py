@@ -7,7 +7,9 @@ or removed (README, "JSON output").
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 from sitrep.record import Record
@@ -18,11 +20,20 @@ JSON_VERSION = 1
 
 @dataclasses.dataclass(frozen=True)
 class Hit:
-    """One record found, its BM25 score (None when ordered by week) and its snippets."""
+    """One record found and its BM25 score (None when ordered by week); its snippets are found
+    when first read, as Whoosh's own hits find their highlights: a caller that only wants the
+    records (an export, a count, another tool) does not pay for reading every hit's text."""
 
     record: Record
     score: float | None
-    snippets: tuple[Snippet, ...] = ()
+    find_snippets: Callable[[Record], tuple[Snippet, ...]] | None = dataclasses.field(
+        default=None, repr=False, compare=False
+    )
+
+    @functools.cached_property
+    def snippets(self) -> tuple[Snippet, ...]:
+        """Where the query's words stand in the record's text (none for a search without words)."""
+        return self.find_snippets(self.record) if self.find_snippets else ()
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -72,9 +72,9 @@ class Record:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Record:
         values = dict(data)
-        for f in dataclasses.fields(cls):
-            if f.name in values and isinstance(values[f.name], list):
-                values[f.name] = tuple(values[f.name])
+        for name in _TUPLES:  # JSON's lists, back to the record's tuples
+            if isinstance(values.get(name), list):
+                values[name] = tuple(values[name])
         counts = values.get("country_counts") or {}
         values["country_counts"] = tuple(
             (code, int(n)) for code, n in (counts.items() if isinstance(counts, dict) else counts)
