@@ -17,7 +17,6 @@ import mmap
 import os
 import pickle
 import re
-import secrets
 from pathlib import Path
 
 import sitrep.index.whoosh_imports  # noqa: F401  (before Whoosh: see its docstring)
@@ -160,7 +159,7 @@ class DocValues:
 
 def private_tmp(target: Path) -> Path:
     """A temporary name no other writer uses (two writers may save the same generation)."""
-    return target.with_name(f"{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    return target.with_name(f"{target.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
 
 
 def remove_older(folder: Path, prefix: str, suffix: str, generation: int) -> None:

@@ -16,7 +16,6 @@ import json
 import os
 import pickle
 import re
-import secrets
 import shutil
 import struct
 import time
@@ -75,7 +74,7 @@ def check_version(folder: Path) -> None:
 
 
 def _new_folder(data_dir: Path) -> Path:
-    folder = data_dir / f"index-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{secrets.token_hex(3)}"
+    folder = data_dir / f"index-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{os.urandom(3).hex()}"
     folder.mkdir(parents=True)
     _storage(folder).create_index(schema())
     _write_meta(folder, {"schema_version": SCHEMA_VERSION, "seq": 0})

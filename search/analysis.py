@@ -4,7 +4,8 @@ earlier versions, and look at the crawl runs.
 
 A mixin so ``search/api.py`` (searching) stays one job; every method takes the archive's lock
 through ``_reading`` as searching does, and the arithmetic lives in pure modules
-(``trends``, ``records``, ``runs``).
+(``trends``, ``records``, ``runs``), imported by the methods that use them: ``sitrep search``
+loads none of them.
 """
 
 from __future__ import annotations
@@ -18,19 +19,16 @@ from typing import TYPE_CHECKING, Any, Unpack
 from sitrep.errors import ArgumentError, RecordNotFound
 from sitrep.index.docvalues import docnums_of
 from sitrep.record import Record
-from sitrep.search import records as record_refs
-from sitrep.search import runs as run_views
-from sitrep.search import trends as trend_math
 from sitrep.search.filters import FilterKeywords, Filters
-from sitrep.search.records import CaptureRef
-from sitrep.search.runs import Problem, Run, UnknownVerdict
-from sitrep.search.trends import Trends
 from sitrep.search.vocabulary import UNKNOWN
 
 if TYPE_CHECKING:
     from sitrep.config import Settings
     from sitrep.index.store import RecordStore
     from sitrep.search.generation import Generation, Matched
+    from sitrep.search.records import CaptureRef
+    from sitrep.search.runs import Problem, Run, UnknownVerdict
+    from sitrep.search.trends import Trends
     from sitrep.search.vocabulary import Vocabulary
 
 SORTS = ("relevance", "newest", "oldest")
@@ -82,6 +80,8 @@ class AnalysisMethods:
     ) -> Trends:
         """Improved/unchanged/worsened per month, quarter or year, with shares, balance and
         streaks (``sitrep.search.trends``), for the records matching ``text`` and ``filters``."""
+        from sitrep.search import trends as trend_math
+
         if by not in trend_math.BY:
             raise ArgumentError("by", f"must be one of {', '.join(trend_math.BY)}, not {by!r}")
         if split not in (None, "topic"):
@@ -103,6 +103,8 @@ class AnalysisMethods:
         """The id of the record ``ref`` names: an id, a unique id prefix (6+ characters) or a URL."""
         if not isinstance(ref, str):
             raise ArgumentError("ref", f"takes a string, not {ref!r}")
+        from sitrep.search import records as record_refs
+
         with self._reading() as generation:
             dv = generation.docvalues
             live = [dv.ids[d] for d in docnums_of(dv.live)]
@@ -110,6 +112,8 @@ class AnalysisMethods:
 
     def record_captures(self, record_id: str) -> list[CaptureRef]:
         """Where the record's pages sit in the WARC archive, newest fetch first."""
+        from sitrep.search import records as record_refs
+
         record = self.get(record_id)
         with self._reading():
             return record_refs.captures(record, self.store)
@@ -117,6 +121,8 @@ class AnalysisMethods:
     def archived(self, record_id: str, url: str | None = None) -> tuple[CaptureRef, bytes]:
         """The newest capture of the record (of ``url``, one of its URLs, if given) and its body
         exactly as fetched."""
+        from sitrep.search import records as record_refs
+
         found = [c for c in self.record_captures(record_id) if url is None or c.url == url]
         if not found:
             urls = ", ".join(self.get(record_id).urls)
@@ -129,12 +135,16 @@ class AnalysisMethods:
 
     def crawl_runs(self) -> list[Run]:
         """Every crawl run with its outcome and counts, oldest first."""
+        from sitrep.search import runs as run_views
+
         with self._reading():
             return run_views.runs(self.store)
 
     def runs(self) -> list[dict[str, Any]]:
         """Every crawl run, newest first, each as ``Run.to_dict`` with ``problems``: its failed
         and dropped URLs and why (the web's runs page and ``/api/runs``)."""
+        from sitrep.search import runs as run_views
+
         with self._reading():
             return [
                 {**run.to_dict(), "problems": [p.to_dict() for p in run_views.problems(self.store, run.id)]}
@@ -143,6 +153,8 @@ class AnalysisMethods:
 
     def run_problems(self, run_id: int) -> list[Problem]:
         """One run's failed and dropped URLs with their reasons."""
+        from sitrep.search import runs as run_views
+
         if run_id not in {r.id for r in self.crawl_runs()}:
             raise RecordNotFound(f"no crawl run {run_id}", "`sitrep runs` lists them")
         with self._reading():
@@ -151,6 +163,8 @@ class AnalysisMethods:
     def unknown_verdicts(self) -> list[UnknownVerdict]:
         """Verdict phrases the trends table lacks (``trend:unknown``), most records first, with
         those records."""
+        from sitrep.search.runs import UnknownVerdict
+
         with self._reading() as generation:
             dv = generation.docvalues
             records = self.store.get_many(dv.ids[d] for d in docnums_of(dv.facets["trend"].get(UNKNOWN, 0)))

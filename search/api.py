@@ -17,11 +17,10 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 import sitrep.index.whoosh_imports  # noqa: F401  (before Whoosh: see its docstring)
 
-from whoosh import qparser
 from whoosh import query as wq
 
 from sitrep.config import Settings, load
@@ -29,7 +28,6 @@ from sitrep.errors import ArgumentError, RecordNotFound, SitrepError
 from sitrep.index.docvalues import DocValues, bits_of, docnums_of
 from sitrep.index.schema import TEXT_FIELDS, russian_analyzer, schema, text_field
 from sitrep.index.store import RecordStore
-from sitrep.index.warc import Capture, read_capture
 from sitrep.index.writing import generation_of
 from sitrep.record import Record
 from sitrep.search import facets as facet_math
@@ -41,6 +39,9 @@ from sitrep.search.highlight import Snippet, snippet, stemmer_of
 from sitrep.search.query import FIELD, And, Node, Or, Words, parse, walk
 from sitrep.search.results import FacetCount, Hit, Results, Stats, Timeline
 from sitrep.search.vocabulary import UNKNOWN, Vocabulary
+
+if TYPE_CHECKING:
+    from sitrep.index.warc import Capture
 
 DEFAULT_FACETS = ("countries", "topic", "trend", "year")
 _WORD = re.compile(rf"{FIELD}|(?<![\w:])[^\W\d_]{{3,}}(?![\w:*?])")
@@ -76,10 +77,17 @@ class Archive(AnalysisMethods):
             raise
         self.vocab = Vocabulary(settings.site)
         # the searcher's schema, read when the generation was opened: the folder may be gone now
-        searched = self._generation.searcher.schema
-        self._parser = qparser.MultifieldParser(list(TEXT_FIELDS), searched)
-        self._analyzers = {field: searched[field].analyzer for field in TEXT_FIELDS}
+        self._schema = self._generation.searcher.schema
+        self._analyzers = {field: self._schema[field].analyzer for field in TEXT_FIELDS}
         self._stems = {"en": stemmer_of(schema()["text_en"].analyzer), "ru": stemmer_of(russian_analyzer())}
+
+    @functools.cached_property
+    def _parser(self) -> Any:
+        """Whoosh's query parser, for what is not a plain word (phrases, wildcards, ``x:y``); made
+        on first use, with its module: a search for plain words never pays the ~4 ms."""
+        from whoosh import qparser
+
+        return qparser.MultifieldParser(list(TEXT_FIELDS), self._schema)
 
     @classmethod
     def open(cls, data_dir: str | Path | None = None, settings: Settings | None = None) -> Archive:
@@ -400,6 +408,8 @@ class Archive(AnalysisMethods):
                 f"no archived copy of {url!r}" + (f" fetched at {fetched_at}" if fetched_at else ""),
                 "the record page lists the URLs and capture dates there are",
             )
+        from sitrep.index.warc import read_capture  # here: a search never reads the archive
+
         _, _, warc, offset, _ = found[-1]
         return read_capture(self.settings.data_dir / "warc", warc, offset)
 
