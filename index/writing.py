@@ -27,6 +27,7 @@ from pathlib import Path
 import sitrep.index.whoosh_imports  # noqa: F401  (before Whoosh: see its docstring)
 
 from whoosh import index as whoosh_index
+from whoosh.codec import default_codec
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
@@ -41,6 +42,11 @@ from sitrep.index.words import WordCounts
 LINK = "index"  # <data>/index -> index-<n>, swapped atomically by a rebuild
 META = "sitrep-index.json"
 BATCH = 2000
+# A rebuild commits once, so it reads the store in smaller pieces: the writer processes are forked
+# from this one and start with a copy of what it holds (2,000 records are ~15 MB in each process;
+# 100k records: peak 195 MB with 2,000, 153 MB with 250).
+REBUILD_CHUNK = 500
+PARALLEL_SETS_FROM = 20_000  # documents; below, starting a second process costs more than it saves
 
 
 def _storage(folder: Path) -> FileStorage:
@@ -109,7 +115,7 @@ def _feed(folder: Path, store: RecordStore, since: int, settings: Settings, one_
     words = WordCounts() if fresh else WordCounts.latest(folder)
     newest, count, writer = since, 0, None
     try:
-        for batch, upto in store.changed_since(since, chunk=BATCH):
+        for batch, upto in store.changed_since(since, chunk=REBUILD_CHUNK if one_commit else BATCH):
             newest = upto
             if writer is None:
                 # a rebuild, which nobody reads until it is swapped in, indexes in several
@@ -132,24 +138,38 @@ def _feed(folder: Path, store: RecordStore, since: int, settings: Settings, one_
         raise
     if count or not (folder / FILE_OF_DOCVALUES.format(generation=ix.latest_generation())).exists():
         with ix.searcher() as searcher:
-            DocValues.build(searcher.reader(), ix.latest_generation()).save(folder)
-            TermSets.build(searcher.reader(), ix.latest_generation(), folder, TEXT_FIELDS)
+            reader = searcher.reader()
+            DocValues.build(reader, ix.latest_generation()).save(folder)
+            # a rebuild of a large index reads the word sets in two processes (see TermSets.build)
+            large = one_commit and reader.doc_count_all() >= PARALLEL_SETS_FROM
+            TermSets.build(
+                reader, ix.latest_generation(), folder, TEXT_FIELDS, settings.index.processes if large else 1
+            )
         words.save(folder, ix.latest_generation())
     _write_meta(folder, {"schema_version": SCHEMA_VERSION, "seq": newest})
     ix.close()
     return count
 
 
+def _codec():  # type: ignore[no-untyped-def]
+    """Whoosh's own codec, without the document length it records per posting block.
+
+    Whoosh looks up each posting's document length while writing (about a tenth of a rebuild's
+    time, one column read per posting) only to bound its own top-k scoring of a block; sitrep
+    ranks with its own BM25 over lengths saved apart (``DocValues``), and Whoosh's scoring, left
+    to "similar texts", stays exact with a looser bound. Same file format: any Whoosh reads it.
+    """
+    codec = default_codec()
+    codec.length_stats = False
+    return codec
+
+
 def _writer(ix: whoosh_index.Index, folder: Path, settings: Settings, processes: int = 1):  # type: ignore[no-untyped-def]
+    common = {"timeout": settings.index.lock_timeout, "limitmb": settings.index.memory_mb, "codec": _codec()}
     try:
         if processes > 1:  # each process writes a segment of its own; they are kept, not merged
-            return ix.writer(
-                timeout=settings.index.lock_timeout,
-                limitmb=settings.index.memory_mb,
-                procs=processes,
-                multisegment=True,
-            )
-        return ix.writer(timeout=settings.index.lock_timeout, limitmb=settings.index.memory_mb)
+            return ix.writer(procs=processes, multisegment=True, **common)
+        return ix.writer(**common)
     except LockError:
         raise IndexLocked(f"the index at {folder} stayed locked for {settings.index.lock_timeout:g} s") from None
 

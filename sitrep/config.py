@@ -77,7 +77,9 @@ class Index:
     """[index]: the Whoosh writer's limits."""
 
     lock_timeout: float = setting(10.0, "seconds a writer waits for the index lock before giving up")
-    memory_mb: int = setting(128, "memory for Whoosh's writer pool (each process's)")
+    memory_mb: int = setting(
+        16, "memory for Whoosh's writer pool (each process's), past which it spills sorted runs to disk"
+    )
     processes: int = setting(2, "processes a full rebuild indexes with (one segment each)")
 
 

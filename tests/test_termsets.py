@@ -1,0 +1,75 @@
+"""The word sets saved beside the index (``TermSets``) hold exactly Whoosh's postings, whether one
+process or two read them. The oracle walks Whoosh's postings one at a time, its plain interface,
+not the block reader the saved sets are built with."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitrep.config import load
+from sitrep.index.docvalues import TermSets
+from sitrep.index.schema import TEXT_FIELDS
+from sitrep.index.store import RecordStore, now
+from sitrep.index.writing import live_folder, open_folder, rebuild_index
+from tests.test_ranking import make_records
+
+
+def whoosh_postings(reader, field: str, term: bytes) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+    out = []
+    for leaf, offset in reader.leaf_readers():
+        if (field, term) in leaf:
+            matcher = leaf.postings(field, term)
+            while matcher.is_active():
+                out.append((matcher.id() + offset, int(matcher.weight())))
+                matcher.next()
+    return sorted(out)
+
+
+@pytest.fixture(scope="module")
+def index_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("termsets")
+    records = make_records(400, 11)
+    with RecordStore(data) as store, store.transaction():
+        stamp = now()
+        store.db.executemany(
+            "INSERT INTO records VALUES (?, ?, ?, 1, ?, ?)",
+            [(r.id, r.to_json(), r.content_hash, stamp, i) for i, r in enumerate(records, start=1)],
+        )
+    # two writer processes: two segments, so the sets must join their postings with offsets
+    rebuild_index(load(path=None, environ={}, overrides={"storage.data_dir": str(data), "index.processes": 2}))
+    return live_folder(data)
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_saved_sets_are_whooshs_postings(index_folder: Path, processes: int) -> None:
+    ix = open_folder(index_folder)
+    try:
+        with ix.reader() as reader:
+            assert len(list(reader.leaf_readers())) >= 2
+            generation = ix.latest_generation()
+            TermSets.build(reader, generation, index_folder, TEXT_FIELDS, processes)
+            sets = TermSets(index_folder, generation)
+            size = reader.doc_count_all()
+            saved = 0
+            for field, term in reader.all_terms():
+                if field not in TEXT_FIELDS:
+                    continue
+                expected = whoosh_postings(reader, field, term)
+                word = term.decode("utf-8")
+                found = sets.postings(field, word)
+                if len(expected) < TermSets.MIN_DF:
+                    assert found is None, word
+                    continue
+                saved += 1
+                assert found is not None, word
+                pairs = list(zip(found[0].cast("I"), found[1].cast("H")))
+                del found  # views of the mapped file: closing it needs them gone
+                assert pairs == expected, word
+                assert sets.get(field, word, size) == sum(1 << d for d, _ in expected), word
+            assert saved >= 10  # the records' common words, dense (bitsets) and not
+            sets.close()
+    finally:
+        ix.close()
+    assert sorted(p.name for p in index_folder.glob("termsets-*")) == [f"termsets-{generation}.bin"]
