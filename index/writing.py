@@ -113,29 +113,32 @@ def _feed(folder: Path, store: RecordStore, since: int, settings: Settings, one_
     ix = _storage(folder).open_index()
     fresh = ix.doc_count_all() == 0  # nothing to replace: add without looking up old copies
     words = WordCounts() if fresh else WordCounts.latest(folder)
+    from sitrep.index.pool_runs import chunked_runs  # here: readers of the index never load Whoosh's writer
+
     newest, count, writer = since, 0, None
-    try:
-        for batch, upto in store.changed_since(since, chunk=REBUILD_CHUNK if one_commit else BATCH):
-            newest = upto
-            if writer is None:
-                # a rebuild, which nobody reads until it is swapped in, indexes in several
-                # processes; an incremental update, run inside a crawl, stays in this one
-                writer = _writer(ix, folder, settings, settings.index.processes if one_commit else 1)
-            add = writer.add_document if fresh else writer.update_document
-            for record in batch:
-                add(**document(record))
-            words.add(batch)
-            count += len(batch)
-            if not one_commit:
+    with chunked_runs():  # Whoosh's pools spill faster (``index.pool_runs``)
+        try:
+            for batch, upto in store.changed_since(since, chunk=REBUILD_CHUNK if one_commit else BATCH):
+                newest = upto
+                if writer is None:
+                    # a rebuild, which nobody reads until it is swapped in, indexes in several
+                    # processes; an incremental update, run inside a crawl, stays in this one
+                    writer = _writer(ix, folder, settings, settings.index.processes if one_commit else 1)
+                add = writer.add_document if fresh else writer.update_document
+                for record in batch:
+                    add(**document(record))
+                words.add(batch)
+                count += len(batch)
+                if not one_commit:
+                    writer.commit()
+                    writer = None
+            if writer is not None:
                 writer.commit()
                 writer = None
-        if writer is not None:
-            writer.commit()
-            writer = None
-    except BaseException:
-        if writer is not None:
-            writer.cancel()
-        raise
+        except BaseException:
+            if writer is not None:
+                writer.cancel()
+            raise
     if count or not (folder / FILE_OF_DOCVALUES.format(generation=ix.latest_generation())).exists():
         with ix.searcher() as searcher:
             reader = searcher.reader()
