@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Unpack
+from typing import Any, Unpack
 
 import sitrep.index.whoosh_imports  # noqa: F401  (before Whoosh: see its docstring)
 
@@ -28,6 +28,7 @@ from sitrep.errors import ArgumentError, RecordNotFound, SitrepError
 from sitrep.index.docvalues import DocValues, bits_of, docnums_of
 from sitrep.index.schema import TEXT_FIELDS, russian_analyzer, schema, text_field
 from sitrep.index.store import RecordStore
+from sitrep.index.warc import Capture, read_capture
 from sitrep.index.writing import generation_of
 from sitrep.record import Record
 from sitrep.search import facets as facet_math
@@ -39,9 +40,6 @@ from sitrep.search.highlight import Snippet, snippet, stemmer_of
 from sitrep.search.query import FIELD, And, Node, Or, Words, parse, walk
 from sitrep.search.results import FacetCount, Hit, Results, Stats, Timeline
 from sitrep.search.vocabulary import UNKNOWN, Vocabulary
-
-if TYPE_CHECKING:
-    from sitrep.index.warc import Capture
 
 DEFAULT_FACETS = ("countries", "topic", "trend", "year")
 _WORD = re.compile(rf"{FIELD}|(?<![\w:])[^\W\d_]{{3,}}(?![\w:*?])")
@@ -408,8 +406,6 @@ class Archive(AnalysisMethods):
                 f"no archived copy of {url!r}" + (f" fetched at {fetched_at}" if fetched_at else ""),
                 "the record page lists the URLs and capture dates there are",
             )
-        from sitrep.index.warc import read_capture  # here: a search never reads the archive
-
         _, _, warc, offset, _ = found[-1]
         return read_capture(self.settings.data_dir / "warc", warc, offset)
 
