@@ -80,7 +80,9 @@ _SPACES = re.compile(r"\s+")
 
 
 def clean(text: str) -> str:
-    return _SPACES.sub(" ", text.replace("\xa0", " ").replace("\u202f", " ")).strip()
+    """One space for any run of white space, trimmed; ``\\s`` covers the non-breaking spaces
+    (U+00A0, U+202F) that week ranges are often printed with."""
+    return _SPACES.sub(" ", text).strip()
 
 
 @dataclasses.dataclass(frozen=True)

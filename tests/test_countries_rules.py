@@ -240,3 +240,11 @@ def test_iso_codes_are_read_without_importing_pycountry() -> None:
     probe = "import sys; from sitrep.countries import iso_codes; print(len(iso_codes()), 'pycountry' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
     assert out == [str(len(list(pycountry.countries))), "False"]
+
+
+def test_iso_codes_are_read_once_per_process() -> None:
+    """Every country filter and field checks its code against this set: the file is read the
+    first time, and every later call gets the same set back."""
+    from sitrep.countries import iso_codes
+
+    assert iso_codes() is iso_codes()

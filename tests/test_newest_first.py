@@ -37,3 +37,15 @@ def test_a_date_sorted_page_is_the_archive_order_of_the_hits(density: float, nee
     oldest = [d for d in dated[::-1] + undated if d in hits][:needed]
     assert by_week(dv, mask, True, needed) == newest
     assert by_week(dv, mask, False, needed) == oldest
+
+
+def test_undated_hits_follow_when_the_walk_runs_out_of_dated_ones() -> None:
+    dv, dated, undated = archive(2000, seed=3)
+    hits = set(dated[:5]) | set(undated)
+    needed = 20
+    # enough hits that the saved order is walked (not the few hits sorted): the walk must go on
+    # from the dated part of the order into the undated part
+    assert len(hits) ** 2 >= needed * 2000 and len(undated) > needed
+    mask = bits_of(hits, 2000)
+    assert by_week(dv, mask, True, needed) == dated[:5] + undated[:15]
+    assert by_week(dv, mask, False, needed) == dated[:5][::-1] + undated[:15]

@@ -292,3 +292,28 @@ def test_a_charset_must_end_inside_the_first_2048_bytes() -> None:
 def test_bytes_are_decoded_before_reading(site: Site, tmp_path: Path) -> None:
     html = "<html><body><p>Мінск</p></body></html>".encode("cp1251")
     assert texts(html, site) == ["Мінск"]
+
+
+def test_an_unclosed_template_keeps_its_blocks_out(site: Site) -> None:
+    """A template's content is markup, not raw text: never closed, the cut before parsing cannot
+    match it, and its paragraphs would be read as the page's own."""
+    assert texts("<html><body><div>kept</div><template><p>dropped</p><div>dropped too</div>", site) == ["kept"]
+
+
+def test_every_tables_labels_with_this_languages_first(site: Site) -> None:
+    english = dataclasses.replace(
+        site.labels["en"], topics={"Economy": "economy", "Army": "security"}, boilerplate=("Share this",)
+    )
+    russian = dataclasses.replace(
+        site.labels["ru"], topics={"army": "military", "Экономика": "economy"}, boilerplate=("Поделиться",)
+    )
+    two = dataclasses.replace(site, labels={"ru": russian, "en": english})
+    page = read_page(URL, "<html lang='en'><body><p>x</p></body></html>", two)
+    assert page.labels is english
+    assert page.all_labels() == [english, russian]
+    assert page.boilerplate == ("Share this", "Поделиться")
+    # printed labels case-folded; a clash goes to this page's language ("Army" is security in English)
+    assert page.topic_slugs == {"economy": "economy", "army": "security", "экономика": "economy"}
+    russian_page = read_page(URL, "<html lang='ru'><body><p>x</p></body></html>", two)
+    assert russian_page.topic_slugs["army"] == "military"
+    assert russian_page.boilerplate == ("Поделиться", "Share this")
