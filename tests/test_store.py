@@ -487,9 +487,20 @@ def test_an_unchanged_page_under_a_new_assembly_rule_completes_its_record(tmp_pa
         return finish(dataclasses.replace(record, title=record.title.upper()))
 
     with RecordStore(tmp_path, assemble=shouting) as s:  # a new sitrep assembles the same page differently
-        assert s.add_page(page("a", "https://x/a", "one", title="t")) == ("a", "duplicate")
+        # fetched again a month later: the moment of fetching is no change on the site either
+        later = page("a", "https://x/a", "one", title="t", fetched="2024-02-01T00:00:00Z")
+        assert s.add_page(later) == ("a", "duplicate")
         assert s.get("a").title == "T"  # type: ignore[union-attr]
         assert [h["version"] for h in s.history("a")] == [1]  # no change on the site: no new version
+
+
+def test_a_known_page_fetched_again_keeps_the_records_other_pages(store: RecordStore) -> None:
+    store.add_page(page("a", "https://x/a1", "part one"))
+    store.add_page(page("a", "https://x/a2", "part two"))
+    assert store.add_page(page("a", "https://x/a1", "part one", fetched="2024-02-01T00:00:00Z")) == ("a", "unchanged")
+    record = store.get("a")
+    assert record.urls == ("https://x/a1", "https://x/a2")  # type: ignore[union-attr]
+    assert record.body == ("part one", "part two")  # type: ignore[union-attr]
 
 
 def test_validators_for_conditional_requests(store: RecordStore) -> None:
