@@ -18,6 +18,7 @@ import re
 import tomllib
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from importlib import resources
 from pathlib import Path
 
 TOKEN = re.compile(r"\w+(?:[.@]\w+)+\.?|\w+(?:['’]\w+)*")
@@ -194,7 +195,7 @@ class Tagger:
 
 
 def builtin_table() -> dict[str, object]:
-    return tomllib.loads((Path(__file__).with_name("data") / "countries.toml").read_text(encoding="utf-8"))
+    return tomllib.loads((resources.files("sitrep") / "data" / "countries.toml").read_text(encoding="utf-8"))
 
 
 def merged_table(extra: Mapping[str, Mapping[str, Iterable[str]]]) -> dict[str, object]:
