@@ -9,21 +9,15 @@ from whoosh.writing import PostingPool
 
 from sitrep.config import load
 from sitrep.index import pool_runs
-from sitrep.index.store import RecordStore, now
 from sitrep.index.writing import live_folder, open_folder, rebuild_index
-from tests.test_ranking import make_records
+from tests.test_ranking import make_records, store_records
 
 WHOOSH_WRITE_RUN = PostingPool._write_run
 WHOOSH_READ_RUN = PostingPool._read_run
 
 
 def build(data: Path, records: list, chunked: bool, monkeypatch) -> Path:  # type: ignore[no-untyped-def,type-arg]
-    with RecordStore(data) as store, store.transaction():
-        stamp = now()
-        store.db.executemany(
-            "INSERT INTO records VALUES (?, ?, ?, 1, ?, ?)",
-            [(r.id, r.to_json(), r.content_hash, stamp, i) for i, r in enumerate(records, start=1)],
-        )
+    store_records(data, records)
     spilled = []
     with monkeypatch.context() as patch:
         if not chunked:  # the oracle: Whoosh's own run methods, whatever chunked_runs() does

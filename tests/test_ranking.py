@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import random
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -80,16 +81,21 @@ def make_records(n: int, seed: int) -> list[Record]:
     return out
 
 
-@pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    data = tmp_path_factory.mktemp("ranking")
-    records = make_records(300, 7)
+def store_records(data: Path, records: Sequence[Record]) -> None:
+    """Write records straight into a new store at ``data``, in the order given (their seq)."""
     with RecordStore(data) as store, store.transaction():
         stamp = now()
         store.db.executemany(
             "INSERT INTO records VALUES (?, ?, ?, 1, ?, ?)",
             [(r.id, r.to_json(), r.content_hash, stamp, i) for i, r in enumerate(records, start=1)],
         )
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    data = tmp_path_factory.mktemp("ranking")
+    records = make_records(300, 7)
+    store_records(data, records)
     settings_ = load(path=None, environ={}, overrides={"storage.data_dir": str(data)})
     rebuild_index(settings_)
     with Archive(settings_) as opened:
@@ -186,12 +192,7 @@ def test_the_same_records_indexed_in_another_order_rank_alike(archive, tmp_path:
     """Ties go by record id, not by the order the crawl stored the records in (README "Search")."""
     opened, records = archive
     data = tmp_path / "reversed"
-    with RecordStore(data) as store, store.transaction():
-        stamp = now()
-        store.db.executemany(
-            "INSERT INTO records VALUES (?, ?, ?, 1, ?, ?)",
-            [(r.id, r.to_json(), r.content_hash, stamp, i) for i, r in enumerate(reversed(records), start=1)],
-        )
+    store_records(data, records[::-1])
     settings_ = load(path=None, environ={}, overrides={"storage.data_dir": str(data)})
     rebuild_index(settings_)
     with Archive(settings_) as other:

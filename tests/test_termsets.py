@@ -11,9 +11,8 @@ import pytest
 from sitrep.config import load
 from sitrep.index.docvalues import TermSets
 from sitrep.index.schema import TEXT_FIELDS
-from sitrep.index.store import RecordStore, now
 from sitrep.index.writing import live_folder, open_folder, rebuild_index
-from tests.test_ranking import make_records
+from tests.test_ranking import make_records, store_records
 
 
 def whoosh_postings(reader, field: str, term: bytes) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
@@ -31,12 +30,7 @@ def whoosh_postings(reader, field: str, term: bytes) -> list[tuple[int, int]]:  
 def index_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("termsets")
     records = make_records(400, 11)
-    with RecordStore(data) as store, store.transaction():
-        stamp = now()
-        store.db.executemany(
-            "INSERT INTO records VALUES (?, ?, ?, 1, ?, ?)",
-            [(r.id, r.to_json(), r.content_hash, stamp, i) for i, r in enumerate(records, start=1)],
-        )
+    store_records(data, records)
     # two writer processes: two segments, so the sets must join their postings with offsets
     rebuild_index(load(path=None, environ={}, overrides={"storage.data_dir": str(data), "index.processes": 2}))
     return live_folder(data)
