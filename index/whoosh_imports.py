@@ -6,11 +6,11 @@ hundred regular expressions compiled at import) only for the ``Variations`` quer
 they are about a seventh of a ``sitrep search`` from start to output.
 
 Importing this module defers them: every module of ours that imports Whoosh imports this one
-first (ruff's import order has a section for it; ``tests/test_architecture.py`` checks). While Whoosh's modules load, each of the
-two is a stand-in whose function imports the real module when first called; the stand-ins are
-gone from ``sys.modules`` as soon as Whoosh has taken the function, so any other import of them,
-ours or an embedding program's, gets the real module. A program that imported them before us
-keeps its own; nothing changes for it.
+first (ruff's import order has a section for it; ``tests/test_whoosh_imports.py`` checks). While
+Whoosh's modules load, each of the two is a stand-in whose function imports the real module when
+first called; the stand-ins are gone from ``sys.modules`` as soon as Whoosh has taken the
+function, so any other import of them, ours or an embedding program's, gets the real module. A
+program that imported them before us keeps its own; nothing changes for it.
 """
 
 from __future__ import annotations

@@ -110,11 +110,11 @@ def _feed(folder: Path, store: RecordStore, since: int, settings: Settings, one_
     run goes on from the last commit (the seq in the index's meta file). A rebuild, which
     nobody reads until it is swapped in, uses ``one_commit`` and merges its segments once.
     """
+    from sitrep.index.pool_runs import chunked_runs  # here: readers of the index never load Whoosh's writer
+
     ix = _storage(folder).open_index()
     fresh = ix.doc_count_all() == 0  # nothing to replace: add without looking up old copies
     words = WordCounts() if fresh else WordCounts.latest(folder)
-    from sitrep.index.pool_runs import chunked_runs  # here: readers of the index never load Whoosh's writer
-
     newest, count, writer = since, 0, None
     with chunked_runs():  # Whoosh's pools spill faster (``index.pool_runs``)
         try:

@@ -8,6 +8,7 @@ as sample: generated texts with real-looking URLs never mix with a real crawl's 
 from __future__ import annotations
 
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -21,8 +22,6 @@ DEMO_DIR = "demo-data"
 
 def run_demo(settings: Settings, count: int, color: bool) -> int:
     """The demo into ``settings.data_dir`` (the caller picks the demo's own folder)."""
-    import tempfile  # here, not at the top: every search imports this module for DEMO_DIR
-
     from sitrep.crawler.run import crawl
     from sitrep.crawler.sample.generate import generate
     from sitrep.crawler.sample.server import serve, settings_toml
