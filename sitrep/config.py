@@ -15,12 +15,14 @@ import os
 import tomllib
 import typing
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from sitrep.errors import ConfigError
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 DEFAULT_FILE = "settings.toml"
 
@@ -331,10 +333,24 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(str(path), "-", "not valid TOML (not UTF-8 text)") from None
 
 
+def builtin_data() -> Traversable:
+    """sitrep's own data folder: the site profiles and the country table.
+
+    The package's folder on disk; inside an archive (Scrapyd runs sitrep from a zipped egg,
+    where no such folder exists) the same files through ``importlib.resources``, which is
+    imported only then: it costs ``sitrep search`` ~3 ms of start-up.
+    """
+    folder = Path(__file__).parent / "data"
+    if folder.is_dir():
+        return folder
+    from importlib import resources
+
+    return resources.files("sitrep") / "data"
+
+
 def builtin_sites() -> dict[str, dict[str, Any]]:
     """The site profiles shipped with sitrep, as raw tables."""
-    # importlib.resources, not a path from __file__: Scrapyd runs sitrep from a zipped egg
-    folder = resources.files("sitrep") / "data" / "sites"
+    folder = builtin_data() / "sites"
     out = {}
     for entry in folder.iterdir():
         if entry.name.endswith(".toml"):

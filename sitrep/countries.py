@@ -18,8 +18,9 @@ import re
 import tomllib
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from importlib import resources
 from pathlib import Path
+
+from sitrep.config import builtin_data
 
 TOKEN = re.compile(r"\w+(?:[.@]\w+)+\.?|\w+(?:['’]\w+)*")
 _WORD_AND_GAP = re.compile(r"(\w+(?:[.@]\w+)+\.?|\w+(?:['’]\w+)*)(\W*)")
@@ -195,7 +196,7 @@ class Tagger:
 
 
 def builtin_table() -> dict[str, object]:
-    return tomllib.loads((resources.files("sitrep") / "data" / "countries.toml").read_text(encoding="utf-8"))
+    return tomllib.loads((builtin_data() / "countries.toml").read_text(encoding="utf-8"))
 
 
 def merged_table(extra: Mapping[str, Mapping[str, Iterable[str]]]) -> dict[str, object]:
