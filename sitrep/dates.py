@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -42,7 +43,6 @@ SLAVIC_MONTHS = (
     r"ноябр[ьяюеём]|ліста(?:пад|пада|падзе|падам|паду)",
     r"декабр[ьяюеём]|снеж(?:ань|ня|ні|нем|ню)",
 )
-_SLAVIC = [re.compile(rf"^(?:{alts})$", re.IGNORECASE) for alts in SLAVIC_MONTHS]
 _EN = (
     {name: i + 1 for i, name in enumerate(EN_MONTHS)}
     | {name[:3]: i + 1 for i, name in enumerate(EN_MONTHS)}
@@ -52,17 +52,39 @@ _EN = (
 _DASH = r"\s*[-–—‒−]\s*"
 _WORD = r"[A-Za-zА-Яа-яЁёІіЎў]+\.?"
 # "November 28 – December 4, 2016" / "May 15 – May 21, 2023" / "May 15 – 21, 2023"
-EN_RANGE = re.compile(
+EN_RANGE = (
     rf"\b(?P<m1>{_WORD})\s+(?P<d1>\d{{1,2}}){_DASH}(?:(?P<m2>{_WORD})\s+)?(?P<d2>\d{{1,2}})(?:,?\s*(?P<y>\d{{4}}))?\b"
 )
 # "28 ноября – 4 декабря 2016" / "28 – 4 декабря 2016 г."
-SLAVIC_RANGE = re.compile(
-    rf"(?<!\d)(?P<d1>\d{{1,2}})(?:\s+(?P<m1>{_WORD}))?{_DASH}(?P<d2>\d{{1,2}})\s+(?P<m2>{_WORD})(?:,?\s*(?P<y>\d{{4}}))?(?:\s*г\.)?"
-)
-STAMP = re.compile(rf"\b(?P<m>{_WORD})\s+(?P<d>\d{{1,2}}),\s*(?P<y>\d{{4}})(?:,?\s+(?P<H>\d{{1,2}}):(?P<M>\d{{2}}))?")
-SLAVIC_STAMP = re.compile(
+SLAVIC_RANGE = rf"(?<!\d)(?P<d1>\d{{1,2}})(?:\s+(?P<m1>{_WORD}))?{_DASH}(?P<d2>\d{{1,2}})\s+(?P<m2>{_WORD})(?:,?\s*(?P<y>\d{{4}}))?(?:\s*г\.)?"
+STAMP = rf"\b(?P<m>{_WORD})\s+(?P<d>\d{{1,2}}),\s*(?P<y>\d{{4}})(?:,?\s+(?P<H>\d{{1,2}}):(?P<M>\d{{2}}))?"
+SLAVIC_STAMP = (
     rf"(?<!\d)(?P<d>\d{{1,2}})\s+(?P<m>{_WORD})\s+(?P<y>\d{{4}})(?:\s*г\.)?(?:,?\s+(?P<H>\d{{1,2}}):(?P<M>\d{{2}}))?"
 )
+
+
+@functools.cache
+def compiled() -> Patterns:
+    """The patterns above, compiled when first used: ``sitrep search`` imports this module for
+    its week labels only, and compiling them all cost its start-up ~3 ms."""
+    return Patterns(
+        slavic_months=tuple(re.compile(rf"^(?:{alts})$", re.IGNORECASE) for alts in SLAVIC_MONTHS),
+        en_range=re.compile(EN_RANGE),
+        slavic_range=re.compile(SLAVIC_RANGE),
+        stamp=re.compile(STAMP),
+        slavic_stamp=re.compile(SLAVIC_STAMP),
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Patterns:
+    """The compiled patterns of ``compiled()``."""
+
+    slavic_months: tuple[re.Pattern[str], ...]
+    en_range: re.Pattern[str]
+    slavic_range: re.Pattern[str]
+    stamp: re.Pattern[str]
+    slavic_stamp: re.Pattern[str]
 
 
 def month_number(word: str) -> int | None:
@@ -70,13 +92,20 @@ def month_number(word: str) -> int | None:
     w = word.strip(".").lower()
     if w in _EN:
         return _EN[w]
-    for i, pattern in enumerate(_SLAVIC):
+    for i, pattern in enumerate(compiled().slavic_months):
         if pattern.match(w):
             return i + 1
     return None
 
 
 _SPACES = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
+
+
+def may_print_date(text: str) -> bool:
+    """False for a line with no digit: every date form read here prints its days in digits, and
+    most lines of a page print none (a cheap test before the patterns)."""
+    return _DIGIT.search(text) is not None
 
 
 def clean(text: str) -> str:
@@ -109,11 +138,14 @@ def _week(year: int, m1: int, d1: int, m2: int, d2: int) -> tuple[dt.date, dt.da
 
 
 def _match_parts(text: str) -> Iterable[tuple[re.Match[str], int, int, int, int, int | None]]:
-    for pattern in (EN_RANGE, SLAVIC_RANGE):
+    if not may_print_date(text):
+        return
+    patterns = compiled()
+    for pattern in (patterns.en_range, patterns.slavic_range):
         for m in pattern.finditer(text):
             m1 = month_number(m["m1"]) if m["m1"] else None
             m2 = month_number(m["m2"]) if m["m2"] else None
-            if pattern is EN_RANGE:
+            if pattern is patterns.en_range:
                 if m1 is None or (m["m2"] and m2 is None):
                     continue
                 m2 = m2 or m1
@@ -150,8 +182,11 @@ def find_yearless(text: str) -> YearlessRange | None:
 
 def find_stamp(text: str) -> dt.datetime | None:
     """An old layout's "September 26, 2016 10:34" (time optional) as a datetime."""
+    if not may_print_date(text):
+        return None
     text = clean(text)
-    for pattern in (STAMP, SLAVIC_STAMP):
+    patterns = compiled()
+    for pattern in (patterns.stamp, patterns.slavic_stamp):
         for m in pattern.finditer(text):
             month = month_number(m["m"])
             if month is None:

@@ -30,7 +30,8 @@ def test_every_record_field_is_mapped_or_explicitly_left_out() -> None:
 def test_search_imports_only_what_it_needs(crawled) -> None:  # type: ignore[no-untyped-def]
     """`sitrep search` starts in well under a second: no crawler, no WARC reader, no web stack,
     no other command's module (README, Performance: start-up is most of a CLI search); nor
-    importlib.resources (sitrep's data files are a folder here)."""
+    importlib.resources (sitrep's data files are a folder here) or the page parsers' date
+    patterns (``dates.compiled``: the search needs week labels only)."""
     code = (
         "import sys; from sitrep.cli.main import main\n"
         f"sys.argv = ['sitrep', '--settings', {str(crawled.source)!r}, 'search', 'oil', '--country', 'AZ']\n"
@@ -41,6 +42,8 @@ def test_search_imports_only_what_it_needs(crawled) -> None:  # type: ignore[no-
         "             'sitrep.cli.export', 'sitrep.cli.cite', 'sitrep.cli.watch', 'sitrep.cli.serve',\n"
         "             'importlib.resources'))\n"
         "assert not bad, bad\n"
+        "from sitrep import dates\n"
+        "assert dates.compiled.cache_info().currsize == 0, 'date patterns compiled'\n"
         "print('clean')\n"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)

@@ -86,6 +86,8 @@ def has_range(text: str) -> bool:
 
 def has_date(text: str) -> bool:
     """Does a line print any date at all: a week, a stamp, "28.11.2016", "3 days ago", "May 7"."""
+    if not dates.may_print_date(text):
+        return False
     if _NUMERIC_DATE.search(text) or _AGO.search(text) or dates.find_yearless(text) or dates.find_stamp(text):
         return True
     return any(dates.month_number(m[1] or m[4]) for m in _MONTH_DAY.finditer(text))
