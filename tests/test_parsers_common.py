@@ -302,10 +302,22 @@ def test_an_unclosed_template_keeps_its_blocks_out(site: Site) -> None:
 
 def test_every_tables_labels_with_this_languages_first(site: Site) -> None:
     english = dataclasses.replace(
-        site.labels["en"], topics={"Economy": "economy", "Army": "security"}, boilerplate=("Share this",)
+        site.labels["en"],
+        topics={"Economy": "economy", "Army": "security"},
+        boilerplate=("Share this",),
+        trends={"Calm": "same", "Worse": "worse"},
+        verdict_prefixes=("The situation",),
+        caption_prefixes=("Photo:",),
+        author_prefixes=("Author:",),
     )
     russian = dataclasses.replace(
-        site.labels["ru"], topics={"army": "military", "Экономика": "economy"}, boilerplate=("Поделиться",)
+        site.labels["ru"],
+        topics={"army": "military", "Экономика": "economy"},
+        boilerplate=("Поделиться",),
+        trends={"Calm": "better", "Хуже": "worse"},
+        verdict_prefixes=("Ситуация",),
+        caption_prefixes=("Фото:",),
+        author_prefixes=("Автор:",),
     )
     two = dataclasses.replace(site, labels={"ru": russian, "en": english})
     page = read_page(URL, "<html lang='en'><body><p>x</p></body></html>", two)
@@ -314,6 +326,13 @@ def test_every_tables_labels_with_this_languages_first(site: Site) -> None:
     assert page.boilerplate == ("Share this", "Поделиться")
     # printed labels case-folded; a clash goes to this page's language ("Army" is security in English)
     assert page.topic_slugs == {"economy": "economy", "army": "security", "экономика": "economy"}
+    # every table's verdicts, a clash to this page's language; prefixes joined, this language's first
+    assert page.trends == {"Calm": "same", "Worse": "worse", "Хуже": "worse"}
+    assert page.verdict_openings == ("The situation ", "Ситуация ")
+    assert page.caption_prefixes == ("Photo:", "Фото:")
+    assert page.author_prefixes == ("Author:", "Автор:")
     russian_page = read_page(URL, "<html lang='ru'><body><p>x</p></body></html>", two)
     assert russian_page.topic_slugs["army"] == "military"
     assert russian_page.boilerplate == ("Поделиться", "Share this")
+    assert russian_page.trends["Calm"] == "better"
+    assert russian_page.verdict_openings == ("Ситуация ", "The situation ")

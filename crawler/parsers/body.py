@@ -43,9 +43,7 @@ class Content:
 
 
 def caption(page: Page, block: Block) -> bool:
-    return block.tag == "figcaption" or any(
-        block.text.startswith(p) for t in page.all_labels() for p in t.caption_prefixes
-    )
+    return block.tag == "figcaption" or block.text.startswith(page.caption_prefixes)
 
 
 def _own_paragraph(page: Page, block: Block, container: int) -> bool:

@@ -127,7 +127,8 @@ class Page:
         return self.site.labels.get(self.lang, self.site.labels["en"])
 
     def all_labels(self) -> list[Labels]:
-        """This language's table first, then the others (a page may mix template strings)."""
+        """This language's table first, then the others (a page may mix template strings); the
+        properties below join them once per page, each for one lookup or ``startswith`` a line."""
         return self._all_labels
 
     @functools.cached_property
@@ -138,6 +139,28 @@ class Page:
     def boilerplate(self) -> tuple[str, ...]:
         """Every table's openings of what follows an article, for one ``startswith`` per block."""
         return tuple(b for t in self.all_labels() for b in t.boilerplate)
+
+    @functools.cached_property
+    def trends(self) -> dict[str, str]:
+        """Printed verdict -> trend, every table's; this language's table wins a clash."""
+        trends: dict[str, str] = {}
+        for table in self.all_labels():
+            for printed, trend in table.trends.items():
+                trends.setdefault(printed, trend)
+        return trends
+
+    @functools.cached_property
+    def verdict_openings(self) -> tuple[str, ...]:
+        """Every table's verdict prefixes, each with the space after it ("The situation ")."""
+        return tuple(f"{p} " for t in self.all_labels() for p in t.verdict_prefixes)
+
+    @functools.cached_property
+    def caption_prefixes(self) -> tuple[str, ...]:
+        return tuple(p for t in self.all_labels() for p in t.caption_prefixes)
+
+    @functools.cached_property
+    def author_prefixes(self) -> tuple[str, ...]:
+        return tuple(p for t in self.all_labels() for p in t.author_prefixes)
 
     @functools.cached_property
     def topic_slugs(self) -> dict[str, str]:

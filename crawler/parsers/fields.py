@@ -51,13 +51,16 @@ def match_trend(page: Page, text: str, unknown: bool = True) -> tuple[str | None
     if label.startswith("(") and label.endswith(")"):
         label = label[1:-1].strip()
     label = label.rstrip(".")
-    for table in page.all_labels():
-        if label in table.trends:
-            return table.trends[label], label
-    if unknown and not text.rstrip().endswith((".", "!", "?")) and len(label.split()) <= 10:
-        for table in page.all_labels():
-            if any(label.startswith(p + " ") for p in table.verdict_prefixes) and len(label) <= 80:
-                return None, label
+    if (trend := page.trends.get(label)) is not None:
+        return trend, label
+    if (
+        unknown
+        and not text.rstrip().endswith((".", "!", "?"))
+        and len(label.split()) <= 10
+        and label.startswith(page.verdict_openings)
+        and len(label) <= 80
+    ):
+        return None, label
     return None
 
 
@@ -85,7 +88,7 @@ def topics_in(page: Page, block: Block) -> dict[str, str]:
 
 def _author(page: Page, text: str) -> tuple[bool, str | None]:
     """(is it a byline, the name) for "by X", "Posted by X on …", "Автор: X"; a bare "by" is an empty slot."""
-    prefixes, byline = _byline(tuple(p for t in page.all_labels() for p in t.author_prefixes))
+    prefixes, byline = _byline(page.author_prefixes)
     m = byline.search(text)
     if m:
         return True, m.group(1)
