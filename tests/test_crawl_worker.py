@@ -44,3 +44,34 @@ def test_the_parse_worker_ends_when_its_crawl_is_killed() -> None:
     if alive:
         os.kill(worker, signal.SIGKILL)
     assert not alive, "an orphaned worker would wait for work forever, one more per killed crawl"
+
+
+def pid_after(seconds: float) -> int:
+    """A call for the worker (module level: the spawned worker imports it by name)."""
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def test_pages_queued_for_a_worker_that_dies_are_parsed_in_the_crawls_thread() -> None:
+    """The worker holds up to QUEUED pages besides the one it parses; when it dies (the OOM
+    killer, a crash in lxml), every call still returns, each page parsed in the crawl's thread."""
+    import asyncio
+
+    from sitrep.config import load
+    from sitrep.crawler.worker import QUEUED, Worker
+
+    async def crawl() -> tuple[int, list[int]]:
+        worker = Worker(load(path=None, environ={}).site, {})
+        try:
+            worker_pid = await worker.run(pid_after, 0)
+            calls = [asyncio.ensure_future(worker.run(pid_after, 0.05)) for _ in range(2 * QUEUED)]
+            await asyncio.sleep(0.3)  # a few parsed in the worker, the rest queued or waiting
+            os.kill(worker_pid, signal.SIGKILL)
+            return worker_pid, await asyncio.gather(*calls)
+        finally:
+            worker.close()
+
+    worker_pid, pids = asyncio.run(crawl())
+    assert len(pids) == 2 * QUEUED
+    assert set(pids) == {worker_pid, os.getpid()}, "some parsed in the worker, the rest here, none lost"
+    assert pids.count(os.getpid()) > QUEUED // 2
