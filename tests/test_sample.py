@@ -116,3 +116,32 @@ def test_sample_settings_ignore_a_settings_file_where_they_are_written(tmp_path,
     text = settings_toml(4321, tmp_path / "data")
     assert ":1/" not in text
     assert "http://belarusinfocus.pro:4321/analytics/the-ruling-elite/" in text
+
+
+def test_server_serves_nothing_outside_the_site(server: SampleServer) -> None:
+    """The sample's truth file lies beside the served folder: no host or path reaches it."""
+    for host, path in [
+        ("..", "/truth.jsonl"),
+        ("belarusinfocus.pro", "/../../truth.jsonl"),
+        ("belarusinfocus.pro", "/%2e%2e/%2e%2e/truth.jsonl"),
+        ("belarusinfocus.pro/../..", "/truth.jsonl"),
+    ]:
+        assert fetch(server, host, path)[0] == 404, (host, path)
+
+
+def test_child_sitemaps_list_the_pages_as_the_index_was_read(tmp_path: Path) -> None:
+    """As a WordPress site's cached sitemaps: a page added after the index was read appears once
+    the index is read again (the next crawl), not in the children of the crawl under way."""
+    from sitrep.crawler.sample.generate import PRO
+    from sitrep.crawler.sample.server import serve
+
+    generate(tmp_path, count=30)
+    with serve(tmp_path / "site") as srv:
+        assert fetch(srv, PRO, "/sitemap_index.xml")[0] == 200
+        added = tmp_path / "site" / PRO / "security-issues" / "added-later"
+        added.mkdir(parents=True)
+        (added / "index.html").write_text("<html><body><h1>Added</h1></body></html>", encoding="utf-8")
+        status, child = fetch(srv, PRO, "/sitemap-1.xml")
+        assert status == 200 and b"/security-issues/" in child and b"added-later" not in child
+        fetch(srv, PRO, "/sitemap_index.xml")
+        assert b"/security-issues/added-later/" in fetch(srv, PRO, "/sitemap-1.xml")[1]
