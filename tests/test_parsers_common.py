@@ -336,3 +336,20 @@ def test_every_tables_labels_with_this_languages_first(site: Site) -> None:
     assert russian_page.boilerplate == ("Поделиться", "Share this")
     assert russian_page.trends["Calm"] == "better"
     assert russian_page.verdict_openings == ("Ситуация ", "The situation ")
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        "<script>var a = 1;</script>{}<script type='module'>if (a<b) go();</SCRIPT >",
+        "<style>p {{}}</style>{}<style media=print>q {{}}</style>",
+        "<svg><g></g></svg>{}<svg viewBox='0 0 1 1'><path/></svg>",
+        "<!-- one -->{}<!-- two -- with dashes --->",
+        "<iframe src=x></iframe>{}<noscript><p>enable scripts</p></noscript>",
+    ],
+)
+def test_text_between_two_pieces_of_chrome_is_kept(chrome: str, site: Site) -> None:
+    """The cut before parsing ends each element at its first closing tag and each comment at its
+    first "-->": a cut running on to the last one would take the text between with it."""
+    page = "<html><body><p>before</p>" + chrome.format("<p>between</p>") + "<p>after</p></body></html>"
+    assert texts(page, site) == ["before", "between", "after"]
