@@ -169,7 +169,7 @@ def bench_crawl(articles: int, rounds: int) -> None:
     base = statistics.median(r["pages"] / r["wall"] for r in bare_runs)
     row(
         "crawl",
-        f"pages/s, start to exit, full crawl of {articles} articles ({sitrep_runs[0]['pages']} pages)",
+        f"pages/s, start to exit, full crawl of {articles} articles ({sitrep_runs[0]['pages']} pages), median of {rounds}",
         ours,
         base,
         "pages/s",
@@ -356,7 +356,7 @@ def main() -> None:
         bench_records(2000, 1, 3, tantivy)
     else:
         bench_parse(600, 3)
-        bench_crawl(3000, 2)
+        bench_crawl(3000, 3)
         bench_records(10_000, 3, 9, tantivy)
         bench_records(100_000, 3, 9, tantivy)
     print_table()
