@@ -67,3 +67,45 @@ def test_saved_sets_are_whooshs_postings(index_folder: Path, processes: int) -> 
     finally:
         ix.close()
     assert sorted(p.name for p in index_folder.glob("termsets-*")) == [f"termsets-{generation}.bin"]
+
+
+def test_a_table_saved_as_a_dict_still_reads(index_folder: Path) -> None:
+    """Files saved before the packed table end in a pickled dict; they answer alike."""
+    import pickle
+
+    ix = open_folder(index_folder)
+    try:
+        with ix.reader() as reader:
+            generation = ix.latest_generation()
+            TermSets.build(reader, generation, index_folder, TEXT_FIELDS)
+            size = reader.doc_count_all()
+    finally:
+        ix.close()
+    path = index_folder / f"termsets-{generation}.bin"
+    raw = path.read_bytes()
+    length = int.from_bytes(raw[-8:], "little")
+    packed = pickle.loads(raw[-8 - length : -8])
+    words = [key for key in packed._at]  # "field\0word"
+    as_dict = {tuple(name.split("\x00")): packed.get(tuple(name.split("\x00"))) for name in words}
+    old = pickle.dumps(as_dict, protocol=pickle.HIGHEST_PROTOCOL)
+    new_sets = TermSets(index_folder, generation)
+    expected = {key: new_sets.get(*key, size) for key in as_dict}
+    new_sets.close()
+    path.write_bytes(raw[: -8 - length] + old + len(old).to_bytes(8, "little"))
+    old_sets = TermSets(index_folder, generation)
+    assert {key: old_sets.get(*key, size) for key in as_dict} == expected and len(expected) >= 10
+    old_sets.close()
+
+
+def test_words_holding_a_separator_are_left_to_whoosh() -> None:
+    """The packed table joins names with newlines and NULs: a word holding one is not saved
+    (it is read from Whoosh's postings, as a rare word is); the others keep their places."""
+    import pickle
+
+    from sitrep.index.docvalues import _PackedTable
+
+    table = {("text_en", "oil"): (0, 70, 0), ("text_en", "a\nb"): (280, 64, 0), ("text_ru", "c\x00d"): (9, 9, 9)}
+    packed = pickle.loads(pickle.dumps(_PackedTable.of(table)))
+    assert packed.get(("text_en", "oil")) == (0, 70, 0)
+    assert packed.get(("text_en", "a\nb")) is None and packed.get(("text_ru", "c\x00d")) is None
+    assert packed.get(("text_en", "gas")) is None
