@@ -43,8 +43,9 @@ def rss_mb() -> float:
 
 class TreePeak:
     """The peak of the summed RSS of this process and every process under it, sampled every
-    20 ms while the block runs: Whoosh's writer processes and the crawl's parsing worker hold
-    memory beside the main process at the same time, and a peak of one process misses that."""
+    20 ms while the block runs: Whoosh's writer processes hold memory beside the main process
+    at the same time, and a peak of one process misses that. (Not for the crawl, whose time
+    it would share: see ``crawl``.)"""
 
     def __enter__(self) -> TreePeak:
         import threading
