@@ -292,3 +292,11 @@ def test_an_unreadable_range_or_stamp_does_not_hide_a_later_one() -> None:
 def test_letters_around_a_month_name_make_it_no_month() -> None:
     for word in ("XMay", "MayX", "Xjan.", "маяX"):
         assert dates.month_number(word) is None, word
+
+
+def test_the_date_patterns_are_compiled_once_and_shared_unchanged() -> None:
+    """Compiled when first used (a search needs none of them), then one set for every caller."""
+    patterns = dates.compiled()
+    assert dates.compiled() is patterns
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        patterns.en_range = patterns.stamp  # type: ignore[misc]
