@@ -91,8 +91,13 @@ class Worker:
             self.pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
                 1, mp_context=context, initializer=_start, initargs=(site, aliases, os.getpid())
             )
-        # started now, not at the first page: its imports (~0.5 s) run while Scrapy starts
-        self.pool.submit(os.getpid)
+
+    def start(self) -> None:
+        """Spawn the worker process now rather than at the first page: its imports (~0.5 s) then
+        run while the crawl fetches robots.txt and the sitemaps. Called when the crawl opens,
+        so a crawl that never opens leaves no process behind."""
+        if self.pool is not None:
+            self.pool.submit(os.getpid)
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """``fn(*args)`` in the worker; in this thread if the worker is gone."""

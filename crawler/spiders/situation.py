@@ -86,6 +86,7 @@ class SituationSpider(scrapy.Spider):
         if kwargs.get("state") is None:  # the same settings file update_settings read
             kwargs["settings_file"] = run.settings_file(crawler.settings)
         spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.opened, signal=signals.spider_opened)
         crawler.signals.connect(spider.dropped, signal=signals.request_dropped)
         crawler.signals.connect(spider.closing, signal=signals.spider_closed)
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
@@ -287,6 +288,9 @@ class SituationSpider(scrapy.Spider):
         key = urlrules.normalise(url, self.site)
         if urlrules.is_listing(url, self.site) and key not in self.state.listings_seen:
             self.state.counts["listings_failed"] += 1
+
+    def opened(self, spider: scrapy.Spider) -> None:
+        self.worker.start()
 
     def dropped(self, request: scrapy.Request, spider: scrapy.Spider | None = None) -> None:
         """The scheduler refused a request: for a redirect, that is a loop (or a page seen already)."""
