@@ -314,7 +314,7 @@ class TermSets:
     def _load(self) -> None:
         if self._table is not None:
             return
-        self._table, self._data = {}, b""  # a file saved before _PackedTable holds a dict: read alike
+        self._table, self._data = {}, b""
         try:
             with self.path.open("rb") as fh:
                 data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
@@ -325,6 +325,7 @@ class TermSets:
             data.close()
             return
         try:
+            # a _PackedTable; a dict of the same places in a file saved before it (read alike)
             self._table = pickle.loads(data[len(data) - 8 - length : len(data) - 8])
         except (pickle.UnpicklingError, EOFError, ValueError):
             data.close()
@@ -385,7 +386,7 @@ class _PackedTable:
         kept = {
             f"{field}\x00{word}": place
             for (field, word), place in table.items()
-            if not {"\n", "\x00"} & set(field + word)
+            if "\n" not in field + word and "\x00" not in field + word
         }
         return cls("\n".join(kept), array.array("Q", (n for place in kept.values() for n in place)))
 

@@ -69,7 +69,8 @@ def _week_in(text: str) -> tuple[str, dates.YearlessRange | tuple[dt.date, dt.da
     if found := dates.find_week(text):
         return found[2].group(0), (found[0], found[1])
     text = dates.clean(text)
-    for pattern in (dates.compiled().en_range, dates.compiled().slavic_range):
+    patterns = dates.compiled()
+    for pattern in (patterns.en_range, patterns.slavic_range):
         for m in pattern.finditer(text):
             if (yearless := dates.find_yearless(m.group(0))) is not None:
                 return m.group(0), yearless
