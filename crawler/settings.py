@@ -60,6 +60,7 @@ EXTENSIONS = {
     # the limit counts the crawl's own resident memory, not the process's peak (crawler/memory.py)
     "scrapy.extensions.memusage.MemoryUsage": None,
     "sitrep.crawler.memory.CrawlMemoryUsage": 0,
+    "sitrep.crawler.collector.CrawlCollector": 0,  # fewer garbage collections (crawler/collector.py)
 }
 HTTPCACHE_ENABLED = False
 LOG_LEVEL = "INFO"
