@@ -9,6 +9,7 @@ variables < command-line flags. Anything unknown, mistyped or impossible stops w
 from __future__ import annotations
 
 import dataclasses
+import functools
 import ipaddress
 import math
 import os
@@ -175,6 +176,12 @@ class Site:
                 f"{key}.last_year",
                 f"expected 0 or a year >= first_year ({self.first_year}), found {self.last_year}",
             )
+
+    @functools.cached_property
+    def memo(self) -> dict[str, dict[str, Any]]:
+        """Answers of pure functions of this profile, by function and argument: the URL rules'
+        (``sitrep.crawler.urls``). Not a field: a copy made with ``dataclasses.replace`` starts empty."""
+        return {}
 
     def topic_label(self, slug: str, lang: str = "en") -> str | None:
         """The label a page in ``lang`` prints for a topic slug (first one in the table)."""

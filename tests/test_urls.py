@@ -139,3 +139,24 @@ def test_edges_of_the_normal_form() -> None:
 )
 def test_capture_kind_by_hand(url: str, kind: str) -> None:
     assert urls.capture_kind(url, SITE) == kind
+
+
+def test_rules_are_remembered_per_profile(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The memo (``Site.memo``) answers as the rules do: per profile, bounded, carried to the worker."""
+    import dataclasses
+    import pickle
+
+    site = dataclasses.replace(SITE)  # its own, empty memo
+    other = dataclasses.replace(SITE, hosts=("example.org",), canonical_host="example.org", scheme="http")
+    url = "https://belarusinfocus.pro:8080/economy/a-text"
+    for _ in range(2):  # asked twice: the second answer comes from the memo
+        assert urls.on_site(url, site) and not urls.on_site(url, other)
+        assert urls.normalise(url, site) == f"{PRO}/economy/a-text/"
+        assert urls.normalise(url, other) == "https://belarusinfocus.pro:8080/economy/a-text/"
+        assert urls.is_article(url, site) and not urls.is_article(url, other)
+    assert site.memo["normalise"] == {url: f"{PRO}/economy/a-text/"}
+    assert pickle.loads(pickle.dumps(site)).memo["on_site"] == {url: True}  # as the worker receives it
+    monkeypatch.setattr(urls, "MEMO_LIMIT", 2)
+    for n in range(5):
+        assert urls.normalise(f"{PRO}/x{n}", site) == f"{PRO}/x{n}/"
+    assert len(site.memo["normalise"]) <= 2  # starts over at the limit, never grows past it
