@@ -98,7 +98,6 @@ def month_number(word: str) -> int | None:
     return None
 
 
-_SPACES = re.compile(r"\s+")
 _DIGIT = re.compile(r"\d")
 
 
@@ -110,8 +109,9 @@ def may_print_date(text: str) -> bool:
 
 def clean(text: str) -> str:
     """One space for any run of white space, trimmed; ``\\s`` covers the non-breaking spaces
-    (U+00A0, U+202F) that week ranges are often printed with."""
-    return _SPACES.sub(" ", text).strip()
+    (U+00A0, U+202F) that week ranges are often printed with, as ``str.split()`` does, faster
+    than ``re.sub`` (``record.normalise_text``)."""
+    return " ".join(text.split())
 
 
 @dataclasses.dataclass(frozen=True)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sitrep import dates
 from sitrep.config import load
@@ -218,6 +221,11 @@ def test_every_russian_and_belarusian_month(words: str, month: int) -> None:
 def test_clean_folds_every_kind_of_space() -> None:
     assert dates.clean("  May\xa015\u202f–\t\nMay 21, 2023  ") == "May 15 – May 21, 2023"
     assert dates.find_week("May\xa015\u202f–\u202fMay\xa021,\xa02023")[:2] == (D(2023, 5, 15), D(2023, 5, 21))
+
+
+@given(st.lists(st.sampled_from(["May", "15", "–", " ", "\xa0", "\u202f", "\t", "\n", "\u3000", "\x1c"])).map("".join))
+def test_clean_folds_white_space_as_the_pattern_does(text: str) -> None:
+    assert dates.clean(text) == re.sub(r"\s+", " ", text).strip()  # the rule, spelled as a pattern
 
 
 def test_russian_stamps_and_impossible_stamps() -> None:

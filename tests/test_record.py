@@ -5,8 +5,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
+import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sitrep.record import Record, content_hash, field_names, finish, make_id, merge, normalise_text
 
@@ -31,6 +35,16 @@ def test_normalise_text() -> None:
     assert normalise_text("  a\xa0\xa0b \n\t c ") == "a b c"
     assert normalise_text("e\u0301") == "é"  # NFC
     assert normalise_text("") == ""
+
+
+WHITE = "".join(chr(c) for c in range(0x3000 + 1) if chr(c).isspace())  # every space up to U+3000
+
+
+@given(st.text(alphabet=st.sampled_from(f"ab\u0301Жё-{WHITE}"), max_size=40) | st.text(max_size=40))
+def test_normalise_text_folds_white_space_as_the_pattern_does(text: str) -> None:
+    """Against the rule it was written from: NFC, then every run of ``\\s`` one space, trimmed."""
+    oracle = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+    assert normalise_text(text) == oracle
 
 
 def rec(layout: str, url: str, **fields: object) -> Record:
