@@ -233,6 +233,14 @@ def test_titles_language_and_site_name(site: Site) -> None:
     bare = read_page(URL, "<html><body><p>x</p><meta property='og:title' content=''></body></html>", site)
     assert (bare.head_title, bare.meta_title, bare.site_name, bare.html_lang) == (None, None, None, None)
     assert bare.lang == "en"
+    # the first of each wins, wherever the page put it: a second og:title, a title in the body
+    twice = read_page(
+        URL,
+        "<html><body><title>First</title><meta property='og:title' content='One'><p>x</p>"
+        "<title>Second</title><meta property='og:title' content='Two'><meta content='no name'></body></html>",
+        site,
+    )
+    assert (twice.head_title, twice.meta_title, twice.site_name) == ("First", "One", None)
 
 
 @pytest.mark.parametrize(
