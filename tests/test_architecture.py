@@ -39,7 +39,7 @@ def test_search_imports_only_what_it_needs(crawled) -> None:  # type: ignore[no-
         "heavy = ('scrapy', 'twisted', 'warcio', 'starlette', 'uvicorn', 'jinja2', 'lxml', 'bs4', 'numpy', 'pycountry')\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in heavy\n"
         "             or m.startswith(('sitrep.crawler', 'sitrep.web')) or m in (\n"
-        "             'sitrep.cli.export', 'sitrep.cli.cite', 'sitrep.cli.watch', 'sitrep.cli.serve',\n"
+        "             'sitrep.cli.export', 'sitrep.cli.cite', 'sitrep.cli.watch', 'sitrep.cli.serve', 'sitrep.cli.demo',\n"
         "             'importlib.resources'))\n"
         "assert not bad, bad\n"
         "from sitrep import dates\n"

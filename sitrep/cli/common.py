@@ -175,13 +175,14 @@ def open_archive(state: State) -> Archive:
     """The archive of the settings' data folder. With none there, but the demo's folder beside
     it (``make demo`` leaves one), the error says to point ``--data-dir`` at it: running
     ``sitrep demo`` again, as the plain hint says, would not help."""
-    from sitrep.cli.demo import DEMO_DIR
     from sitrep.errors import IndexMissing, StoreMissing
     from sitrep.search.api import Archive
 
     try:
         return Archive(state.settings)
     except (IndexMissing, StoreMissing) as exc:
+        from sitrep.cli.demo import DEMO_DIR  # only here: the demo's module costs a search 2 ms
+
         demo = Path(DEMO_DIR)
         if state.data_dir is None and (demo / "index").exists() and demo.resolve() != state.settings.data_dir.resolve():
             exc.hint = f"the sample archive `sitrep demo` made is in {DEMO_DIR}/: add --data-dir {DEMO_DIR}"
