@@ -361,3 +361,25 @@ def test_text_between_two_pieces_of_chrome_is_kept(chrome: str, site: Site) -> N
     first "-->": a cut running on to the last one would take the text between with it."""
     page = "<html><body><p>before</p>" + chrome.format("<p>between</p>") + "<p>after</p></body></html>"
     assert texts(page, site) == ["before", "between", "after"]
+
+
+@pytest.mark.parametrize(
+    ("line", "dated"),
+    [
+        ("28.11.2016", True),
+        ("Posted 3 days ago", True),
+        ("May 7", True),
+        ("7 мая", True),
+        ("November 28 – December 4, 2016", True),
+        ("The situation has not changed", False),
+        ("Room 101, 3 floors", False),
+        ("Mayor Smith", False),
+    ],
+)
+def test_has_date_by_hand(line: str, dated: bool) -> None:
+    from sitrep.crawler.parsers.structure import has_date
+
+    has_date.cache_clear()
+    assert has_date(line) is dated
+    assert has_date(line) is dated  # asked again, as repeated_blocks does at each level: the memo answers
+    assert has_date.cache_info().hits == 1

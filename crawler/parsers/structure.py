@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections import defaultdict
 
@@ -84,8 +85,13 @@ def has_range(text: str) -> bool:
     return any(dates.month_number(m[1]) and dates.month_number(m[2]) for m in _WORD_RANGE.finditer(text))
 
 
+@functools.lru_cache(maxsize=4096)
 def has_date(text: str) -> bool:
-    """Does a line print any date at all: a week, a stamp, "28.11.2016", "3 days ago", "May 7"."""
+    """Does a line print any date at all: a week, a stamp, "28.11.2016", "3 days ago", "May 7".
+
+    Remembered by text: ``repeated_blocks`` asks it of a block once for each element above it,
+    and a site's pages repeat their sidebars and footers (the bench's 748 pages asked it
+    41 times a page, of 1,287 distinct lines in all)."""
     if not dates.may_print_date(text):
         return False
     if _NUMERIC_DATE.search(text) or _AGO.search(text) or dates.find_yearless(text) or dates.find_stamp(text):
