@@ -8,7 +8,7 @@ settings and the crawl's URL sets again: 1.1–1.4 s of the crawl process's ~12 
 never walked) and the young generation collected every YOUNG allocations, the same crawl spends
 about 0.2 s. Cycles are still collected; only less often, in bigger batches.
 
-Both are undone when the spider closes: a program that runs crawls in-process (Scrapyd, a
+Both are undone when the last crawl of the process closes: a program that runs crawls in-process (Scrapyd, a
 notebook, ``sitrep.crawler.run.crawl``) gets its collector back as it was.
 """
 
@@ -23,10 +23,17 @@ YOUNG = 7000  # allocations between young-generation collections (the standard l
 
 
 class CrawlCollector:
-    """Scrapy extension: freeze what the crawl starts with, collect young objects less often."""
+    """Scrapy extension: freeze what the crawl starts with, collect young objects less often.
+
+    Crawls that run side by side in one process (several crawlers in one ``CrawlerProcess``)
+    share the tuning: the first to open sets it, the last to close gives it back.
+    """
+
+    crawls_open = 0  # in this process, across instances
+    before: tuple[int, int, int] = (0, 0, 0)  # the thresholds the first crawl found
 
     def __init__(self) -> None:
-        self.before: tuple[int, int, int] | None = None
+        self.active = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlCollector:
@@ -35,17 +42,22 @@ class CrawlCollector:
         crawler.signals.connect(ext.closed, signal=signals.spider_closed)
         return ext
 
-    def opened(self, spider: Spider) -> None:
-        if self.before is not None:
+    def opened(self, spider: Spider | None = None) -> None:
+        if self.active:
             return
-        self.before = gc.get_threshold()
-        gc.collect()  # what is garbage now is not frozen with the rest
-        gc.freeze()
-        gc.set_threshold(max(YOUNG, self.before[0]), *self.before[1:])
+        self.active = True
+        if CrawlCollector.crawls_open == 0:
+            CrawlCollector.before = gc.get_threshold()
+            gc.collect()  # what is garbage now is not frozen with the rest
+            gc.freeze()
+            gc.set_threshold(max(YOUNG, self.before[0]), *self.before[1:])
+        CrawlCollector.crawls_open += 1
 
-    def closed(self, spider: Spider) -> None:
-        if self.before is None:
+    def closed(self, spider: Spider | None = None) -> None:
+        if not self.active:
             return
-        gc.set_threshold(*self.before)
-        gc.unfreeze()
-        self.before = None
+        self.active = False
+        CrawlCollector.crawls_open -= 1
+        if CrawlCollector.crawls_open == 0:
+            gc.set_threshold(*self.before)
+            gc.unfreeze()

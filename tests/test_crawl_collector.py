@@ -55,3 +55,26 @@ def test_a_crawl_freezes_its_start_and_gives_the_collector_back(tmp_path: Path) 
     assert out["collections"] > 0  # cycles are still collected, only less often
     # afterwards: the program's own thresholds, nothing left frozen
     assert out["after"] == {"threshold": [500, 11, 12], "frozen": 0}
+
+
+def test_crawls_side_by_side_share_the_tuning_and_the_last_gives_it_back() -> None:
+    """Two crawlers in one process: the first to open tunes, the last to close restores."""
+    import gc
+
+    from sitrep.crawler.collector import CrawlCollector
+
+    before = gc.get_threshold()
+    gc.set_threshold(600, 9, 8)
+    first, second = CrawlCollector(), CrawlCollector()
+    try:
+        first.opened()
+        second.opened()
+        assert gc.get_threshold() == (7000, 9, 8) and gc.get_freeze_count() > 0
+        first.closed()
+        assert gc.get_threshold() == (7000, 9, 8)  # the second crawl still runs
+        second.closed()
+        second.closed()  # a second signal changes nothing
+        assert gc.get_threshold() == (600, 9, 8) and gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
