@@ -293,3 +293,35 @@ def test_with_only_the_demo_archive_the_error_points_at_its_folder(crawled: Sett
         "(the sample archive `sitrep demo` made is in demo-data/: add --data-dir demo-data)"
     )
     assert run_sitrep("--data-dir", "demo-data", "search", "oil", cwd=tmp_path).returncode == 0
+
+
+def test_exit_skips_the_teardown_collections_but_nothing_written(
+    crawled: Settings, truth: dict[str, Record], tmp_path: Path
+) -> None:
+    """main() freezes the heap on its way out, so Python's teardown does not walk it for cycles
+    (README, Performance); the search's answer and an export's file are whole all the same."""
+    target = tmp_path / "all.jsonl"
+    code = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count(), file=sys.stderr))\n"
+        "from sitrep.cli.main import main\n"
+        "main()\n"
+    )
+    for args in (["search", "", "--json", "--per-page", "1000"], ["export", "--format", "jsonl", "-o", str(target)]):
+        done = subprocess.run(
+            [sys.executable, "-c", code, *s(crawled), *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        frozen = int(done.stderr.split("frozen")[-1])
+        assert frozen > 5_000, done.stderr  # the handler registered first runs last: after main()'s
+        found = done.stdout if args[0] == "search" else target.read_text()
+        ids = (
+            [h["id"] for h in json.loads(found)["hits"]]
+            if args[0] == "search"
+            else [json.loads(line)["id"] for line in found.splitlines()]
+        )
+        assert sorted(ids) == sorted(truth)

@@ -7,6 +7,8 @@ Ctrl-C exits 130. Scrapy is imported only by the commands that crawl.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import importlib
 import json
 import os
@@ -430,6 +432,12 @@ def command_names() -> set[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
+    # main() ends the process. On the way out Python's teardown runs full cycle collections over
+    # everything the command left behind: 20-40 ms of a 150 ms search at 100k records, a quarter
+    # of a second after a crawl. Frozen, those objects are skipped (freed with the process); the
+    # exit handlers before ours, logging's among them, still run, and stdout is still flushed.
+    atexit.unregister(gc.freeze)
+    atexit.register(gc.freeze)
     argv = hoist_globals(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     wants_json = "--json" in argv
