@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import ROOT
 
@@ -75,3 +78,48 @@ def test_pages_queued_for_a_worker_that_dies_are_parsed_in_the_crawls_thread() -
     assert len(pids) == 2 * QUEUED
     assert set(pids) == {worker_pid, os.getpid()}, "some parsed in the worker, the rest here, none lost"
     assert pids.count(os.getpid()) > QUEUED // 2
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def fails(message: str) -> None:
+    raise LookupError(message)
+
+
+def unsendable() -> object:
+    return lambda: None  # a lambda does not pickle
+
+
+def test_answers_exceptions_and_big_pages_come_back_to_their_callers() -> None:
+    """Each call gets its own answer, pages far larger than the socket's buffer included; an
+    exception in the worker is raised here with its type, its message and the worker's traceback,
+    and an answer that cannot be sent back is a clear error, not a hang; the worker goes on."""
+    import asyncio
+
+    from sitrep.config import load
+    from sitrep.crawler.worker import RemoteTraceback, Worker, WorkerGone
+
+    pages = [os.urandom(size) for size in (10, 70_000, 3_000_000, 1, 500_000) * 8]
+
+    async def crawl() -> None:
+        worker = Worker(load(path=None, environ={}).site, {})
+        try:
+            worker_pid = await worker.run(pid_after, 0)
+            answers = await asyncio.gather(*(worker.run(digest, page) for page in pages))
+            assert answers == [hashlib.sha256(page).hexdigest() for page in pages]
+            with pytest.raises(LookupError, match="no such week") as raised:
+                await worker.run(fails, "no such week")
+            assert isinstance(raised.value.__cause__, RemoteTraceback)
+            assert "in fails" in str(raised.value.__cause__)
+            with pytest.raises(WorkerGone, match="unsendable answered what cannot be sent back"):
+                await worker.run(unsendable)
+            slow = asyncio.ensure_future(worker.run(pid_after, 0.2))
+            await asyncio.sleep(0.05)
+            slow.cancel()
+            assert await worker.run(pid_after, 0) == worker_pid != os.getpid()
+        finally:
+            worker.close()
+
+    asyncio.run(crawl())
