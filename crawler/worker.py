@@ -89,19 +89,22 @@ def _serve(sock: socket.socket, site: Site, aliases: Aliases, parent: int) -> No
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _start(site, aliases, parent)
     with sock, sock.makefile("rb") as calls:
-        while header := calls.read(_FRAME.size):
-            length, number = _FRAME.unpack(header)
-            fn, args = pickle.loads(calls.read(length))
-            try:
-                answer: tuple[bool, Any, str] = (True, fn(*args), "")
-            except Exception as exc:  # the caller's to handle, as if the call had run in its thread
-                answer = (False, exc, traceback.format_exc())
-            try:
-                data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception as exc:
-                unsent = f"{fn.__name__} answered what cannot be sent back: {exc!r}"
-                data = pickle.dumps((False, WorkerGone(unsent), traceback.format_exc()))
-            sock.sendall(_FRAME.pack(len(data), number) + data)
+        try:
+            while header := calls.read(_FRAME.size):
+                length, number = _FRAME.unpack(header)
+                fn, args = pickle.loads(calls.read(length))
+                try:
+                    answer: tuple[bool, Any, str] = (True, fn(*args), "")
+                except Exception as exc:  # the caller's to handle, as if the call had run in its thread
+                    answer = (False, exc, traceback.format_exc())
+                try:
+                    data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+                except Exception as exc:
+                    unsent = f"{fn.__name__} answered what cannot be sent back: {exc!r}"
+                    data = pickle.dumps((False, WorkerGone(unsent), traceback.format_exc()))
+                sock.sendall(_FRAME.pack(len(data), number) + data)
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the crawl closed its end with calls unanswered: it runs them itself
 
 
 class Worker:

@@ -123,3 +123,31 @@ def test_answers_exceptions_and_big_pages_come_back_to_their_callers() -> None:
             worker.close()
 
     asyncio.run(crawl())
+
+
+CLOSED_EARLY = """
+import asyncio, os
+from sitrep.config import load
+from sitrep.crawler.worker import Worker
+from tests.test_crawl_worker import pid_after
+
+async def crawl():
+    worker = Worker(load(path=None, environ={}).site, {})
+    worker_pid = await worker.run(pid_after, 0)
+    calls = [asyncio.ensure_future(worker.run(pid_after, 0.3)) for _ in range(5)]
+    await asyncio.sleep(0.1)  # the worker is inside the first of them
+    worker.close()
+    print(worker_pid != os.getpid(), await asyncio.gather(*calls) == [os.getpid()] * 5)
+
+asyncio.run(crawl())
+"""
+
+
+def test_closing_with_calls_in_flight_answers_them_here_and_the_worker_ends_quietly() -> None:
+    """A crawl stopped with pages still out (Ctrl-C, a close spider limit): every call returns,
+    parsed in the crawl's thread, and the worker, finding nobody to answer, ends without a
+    traceback on the crawl's stderr."""
+    done = subprocess.run([sys.executable, "-c", CLOSED_EARLY], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True"]
+    assert "Traceback" not in done.stderr, done.stderr
