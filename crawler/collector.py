@@ -8,8 +8,8 @@ settings and the crawl's URL sets again: 1.1–1.4 s of the crawl process's ~12 
 never walked) and the young generation collected every YOUNG allocations, the same crawl spends
 about 0.2 s. Cycles are still collected; only less often, in bigger batches.
 
-Both are undone when the last crawl of the process closes: a program that runs crawls in-process (Scrapyd, a
-notebook, ``sitrep.crawler.run.crawl``) gets its collector back as it was.
+Both are undone when the last crawl of the process closes: a program that runs crawls
+in-process (Scrapyd, a notebook, ``sitrep.crawler.run.crawl``) gets its collector back as it was.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ class CrawlCollector:
             CrawlCollector.before = gc.get_threshold()
             gc.collect()  # what is garbage now is not frozen with the rest
             gc.freeze()
-            gc.set_threshold(max(YOUNG, self.before[0]), *self.before[1:])
+            gc.set_threshold(max(YOUNG, CrawlCollector.before[0]), *CrawlCollector.before[1:])
         CrawlCollector.crawls_open += 1
 
     def closed(self, spider: Spider | None = None) -> None:
@@ -59,5 +59,5 @@ class CrawlCollector:
         self.active = False
         CrawlCollector.crawls_open -= 1
         if CrawlCollector.crawls_open == 0:
-            gc.set_threshold(*self.before)
+            gc.set_threshold(*CrawlCollector.before)
             gc.unfreeze()
