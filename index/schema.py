@@ -16,9 +16,10 @@ from typing import Any
 import sitrep.index.whoosh_imports  # noqa: F401  (before Whoosh: see its docstring)
 
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StemmingAnalyzer, StopFilter
-from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, Schema
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
+from sitrep.index.text_field import WORDS, OnePassText
 from sitrep.record import Record
 
 # 4: verdicts not in the trends table indexed as "unknown"; 5: BM25 postings and lengths saved;
@@ -79,7 +80,7 @@ def cyrillic_stem(word: str) -> str:
 
 def russian_analyzer():  # type: ignore[no-untyped-def]
     return (
-        RegexTokenizer()
+        RegexTokenizer(WORDS)
         | LowercaseFilter()
         | StopFilter(stoplist=stopwords_for_language("ru") | stopwords_for_language("en"))
         | StemFilter(stemfn=cyrillic_stem)
@@ -87,12 +88,12 @@ def russian_analyzer():  # type: ignore[no-untyped-def]
 
 
 def schema() -> Schema:
-    english = StemmingAnalyzer()
+    english = StemmingAnalyzer(WORDS)
     russian = russian_analyzer()
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
-        text_en=TEXT(analyzer=english),
-        text_ru=TEXT(analyzer=russian),
+        text_en=OnePassText(analyzer=english),
+        text_ru=OnePassText(analyzer=russian),
         countries=KEYWORD(commas=True, lowercase=True, scorable=False),
         orgs=KEYWORD(commas=True, lowercase=True, scorable=False),
         topic=ID(),
