@@ -13,6 +13,7 @@ two paths equal on the sample corpus and on generated text.
 
 from __future__ import annotations
 
+import functools
 import pickle
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -90,10 +91,12 @@ class OnePassText(TEXT):
 def _encoded(places: list[int]) -> bytes:
     """``Positions.encode``: the count, then the gaps between positions pickled (protocol 2).
     Most words of a text occur once, and their encoding depends on the position alone."""
-    if len(places) == 1 and places[0] < len(_ONCE):
-        return _ONCE[places[0]]
+    if len(places) == 1:
+        return _once(places[0])
     gaps = [b - a for a, b in zip([0, *places], places)]
     return pack_uint(len(gaps)) + pickle.dumps(gaps, 2)
 
 
-_ONCE = [pack_uint(1) + pickle.dumps([pos], 2) for pos in range(4096)]
+@functools.lru_cache(maxsize=4096)
+def _once(pos: int) -> bytes:
+    return pack_uint(1) + pickle.dumps([pos], 2)
