@@ -171,7 +171,9 @@ def _writer(ix: whoosh_index.Index, folder: Path, settings: Settings, processes:
     common = {"timeout": settings.index.lock_timeout, "limitmb": settings.index.memory_mb, "codec": _codec()}
     try:
         if processes > 1:  # each process writes a segment of its own; they are kept, not merged
-            return ix.writer(procs=processes, multisegment=True, **common)
+            from sitrep.index.writer_processes import WatchedMpWriter
+
+            return WatchedMpWriter(ix, procs=processes, multisegment=True, **common)
         return ix.writer(**common)
     except LockError:
         raise IndexLocked(f"the index at {folder} stayed locked for {settings.index.lock_timeout:g} s") from None

@@ -81,6 +81,16 @@ class IndexDamaged(SitrepError):
     hint = "run `sitrep index --rebuild` to rebuild it from the record store"
 
 
+class IndexWriteFailed(SitrepError):
+    """A rebuild's writer process ended before its part of the index was written."""
+
+    status = ExitStatus.INDEX
+    hint = (
+        "the live index is unchanged; run `sitrep index --rebuild` again"
+        " (if the machine ran out of memory, lower index.processes or index.memory_mb)"
+    )
+
+
 class IndexLocked(SitrepError):
     status = ExitStatus.LOCKED
     hint = "another sitrep process is writing; wait for it to finish and run again"

@@ -337,3 +337,49 @@ def test_the_live_store_runs_wal_with_full_fsync(tmp_path: Path) -> None:
         assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     finally:
         other.close()
+
+
+# A rebuild whose writer process dies: run as `sitrep index --rebuild` in a process of its own,
+# with the one-pass field made to fail in the writer processes (it runs only there).
+DYING_WRITER = """
+import os, signal, sys
+from sitrep.index.text_field import OnePassText
+from sitrep.cli.main import main
+index, how = OnePassText.index, sys.argv[2]
+
+def failing(self, value, **kwargs):
+    if how == "every":
+        os.kill(os.getpid(), signal.SIGKILL)
+    if "report number 1234" in value:
+        raise RuntimeError("a writer's bug")
+    return index(self, value, **kwargs)
+
+OnePassText.index = failing
+main(["--data-dir", sys.argv[1], "index", "--rebuild"])
+"""
+
+
+@pytest.mark.parametrize(("how", "said"), [("one", "exited with code 1"), ("every", "was killed by signal 9")])
+def test_a_rebuild_whose_writer_process_dies_fails_and_leaves_the_live_index(
+    tmp_path: Path, how: str, said: str
+) -> None:
+    """Whoosh went on without a dead writer's segment (one died: documents silently missing) or
+    waited for it forever (all died); either way the rebuild must fail, and the live index stay."""
+    settings = settings_for(tmp_path / "data")
+    add_records(settings, 0, 2000)
+    assert writing.rebuild_index(settings) == 2000
+    live = writing.live_folder(settings.data_dir)
+    done = subprocess.run(
+        [sys.executable, "-c", DYING_WRITER, str(settings.data_dir), how],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 4, done.stderr[-2000:]
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("Error: an index writer process (pid ") and said in last, last
+    assert "the live index is unchanged; run `sitrep index --rebuild` again" in last
+    assert writing.live_folder(settings.data_dir) == live
+    assert [p.name for p in settings.data_dir.glob("index-*")] == [live.name]  # the half-built one is gone
+    assert sorted(visible(settings)) == sorted(store_order(settings))
