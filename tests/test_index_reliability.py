@@ -383,3 +383,43 @@ def test_a_rebuild_whose_writer_process_dies_fails_and_leaves_the_live_index(
     assert writing.live_folder(settings.data_dir) == live
     assert [p.name for p in settings.data_dir.glob("index-*")] == [live.name]  # the half-built one is gone
     assert sorted(visible(settings)) == sorted(store_order(settings))
+
+
+FAILING_FEED = """
+import sys
+from sitrep.index import writing
+from sitrep.cli.main import main
+document, calls = writing.document, [0]
+
+def failing(record):
+    calls[0] += 1
+    if calls[0] == 1500:  # in the rebuild's own process, with writer processes busy
+        raise RuntimeError("a bug while feeding the writers")
+    return document(record)
+
+writing.document = failing
+main(["--data-dir", sys.argv[1], "index", "--rebuild"])
+"""
+
+
+def test_a_rebuild_that_fails_while_feeding_ends_its_writer_processes(tmp_path: Path) -> None:
+    """Whoosh's cancel only flagged its own copy of the writer processes: they went on with their
+    batches while the rebuild removed its folder, and their FileNotFoundError tracebacks followed
+    sitrep's message. The writers must end with the rebuild, its error be the last word, and the
+    live index stay."""
+    settings = settings_for(tmp_path / "data")
+    add_records(settings, 0, 2000)
+    writing.rebuild_index(settings)
+    live = writing.live_folder(settings.data_dir)
+    done = subprocess.run(
+        [sys.executable, "-c", FAILING_FEED, str(settings.data_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr[-2000:]  # a bug is an internal error, not damage
+    assert "RuntimeError: a bug while feeding the writers" in done.stderr.strip().splitlines()[-1]
+    assert writing.live_folder(settings.data_dir) == live
+    assert [p.name for p in settings.data_dir.glob("index-*")] == [live.name]
+    assert sorted(visible(settings)) == sorted(store_order(settings))
