@@ -14,7 +14,6 @@ two paths equal on the sample corpus and on generated text.
 from __future__ import annotations
 
 import functools
-import pickle
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -23,7 +22,6 @@ import sitrep.index.whoosh_imports  # noqa: F401  (before Whoosh: see its docstr
 from whoosh.analysis import CompositeAnalyzer, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.fields import TEXT
 from whoosh.formats import Positions
-from whoosh.system import pack_uint
 
 # Whoosh's default word pattern with its group made non-capturing, so ``findall`` returns whole
 # words: the same matches, one C call per text instead of a match object per word.
@@ -89,14 +87,14 @@ class OnePassText(TEXT):
 
 
 def _encoded(places: list[int]) -> bytes:
-    """``Positions.encode``: the count, then the gaps between positions pickled (protocol 2).
-    Most words of a text occur once, and their encoding depends on the position alone."""
-    if len(places) == 1:
-        return _once(places[0])
-    gaps = [b - a for a, b in zip([0, *places], places)]
-    return pack_uint(len(gaps)) + pickle.dumps(gaps, 2)
+    """Whoosh's ``Positions.encode``; most words of a text occur once, and their encoding
+    depends on the position alone, so those are remembered."""
+    return _once(places[0]) if len(places) == 1 else _POSITIONS.encode(places)
+
+
+_POSITIONS = Positions()
 
 
 @functools.lru_cache(maxsize=4096)
 def _once(pos: int) -> bytes:
-    return pack_uint(1) + pickle.dumps([pos], 2)
+    return _POSITIONS.encode([pos])
