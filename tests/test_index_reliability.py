@@ -423,3 +423,26 @@ def test_a_rebuild_that_fails_while_feeding_ends_its_writer_processes(tmp_path: 
     assert writing.live_folder(settings.data_dir) == live
     assert [p.name for p in settings.data_dir.glob("index-*")] == [live.name]
     assert sorted(visible(settings)) == sorted(store_order(settings))
+
+
+SPAWNED_WRITERS = """
+import multiprocessing, sys
+from sitrep.cli.main import main
+if __name__ == "__main__":
+    multiprocessing.set_start_method("spawn", force=True)  # macOS's default; Whoosh's writers then get pickled
+    main(["--data-dir", sys.argv[1], "index", "--rebuild"])
+"""
+
+
+def test_a_rebuild_writes_every_record_when_writer_processes_are_spawned(tmp_path: Path) -> None:
+    """The watched hand-over reaches spawned writers as the plain queue they read from."""
+    settings = settings_for(tmp_path / "data")
+    add_records(settings, 0, 1200)
+    script = tmp_path / "spawned.py"
+    script.write_text(SPAWNED_WRITERS)
+    done = subprocess.run(
+        [sys.executable, str(script), str(settings.data_dir)], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert sorted(visible(settings)) == sorted(store_order(settings))
+    assert len(store_order(settings)) == 1200
