@@ -86,6 +86,9 @@ def arrival(sock: socket.socket) -> float:
 
 class SampleServer(ThreadingHTTPServer):
     daemon_threads = True
+    # a crawl opens its connections in a burst; socketserver's queue of 5 made the kernel drop
+    # the rest, each then waiting out TCP's one-second retry (a real site's server queues more)
+    request_queue_size = 128
     allow_reuse_address = True
 
     def __init__(
