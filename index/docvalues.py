@@ -21,7 +21,7 @@ import re
 import shutil
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import BinaryIO, overload
+from typing import TYPE_CHECKING, BinaryIO, overload
 
 import sitrep.index.whoosh_imports  # noqa: F401  (before Whoosh: see its docstring)
 
@@ -29,7 +29,11 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.index import Index
 from whoosh.reading import IndexReader, TermNotFound
 
+from sitrep.errors import IndexWriteFailed
 from sitrep.index.schema import FACET_FIELDS, TEXT_FIELDS
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 FILE = "docvalues-{generation}.pickle"
 
@@ -295,7 +299,7 @@ class TermSets:
                 table = _write_sets(fh, reader, wanted, size)
                 if helper is not None:
                     start = fh.tell()
-                    theirs = helper.result()
+                    theirs = _part_of(helper)
                     with part.open("rb") as src:
                         shutil.copyfileobj(src, fh)
                     table.update({key: (start + at, n, bits) for key, (at, n, bits) in theirs.items()})
@@ -414,6 +418,20 @@ def _write_sets(
         fh.write(tfs.tobytes())
         fh.write(bitset)
     return table
+
+
+def _part_of(
+    helper: Future[dict[tuple[str, str], tuple[int, int, int]]],
+) -> dict[tuple[str, str], tuple[int, int, int]]:
+    """The second process's part; its death (an OOM kill) is a failed write, like a writer's, not a bug."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return helper.result()
+    except BrokenProcessPool:
+        raise IndexWriteFailed(
+            "the second process reading the index's word sets ended before its part was written"
+        ) from None
 
 
 def _write_part(

@@ -82,7 +82,7 @@ class IndexDamaged(SitrepError):
 
 
 class IndexWriteFailed(SitrepError):
-    """A rebuild's writer process ended before its part of the index was written."""
+    """A rebuild's writer process (or its second process for the word sets) ended before its part was written."""
 
     status = ExitStatus.INDEX
     hint = (

@@ -446,3 +446,50 @@ def test_a_rebuild_writes_every_record_when_writer_processes_are_spawned(tmp_pat
     assert done.returncode == 0, done.stderr[-2000:]
     assert sorted(visible(settings)) == sorted(store_order(settings))
     assert len(store_order(settings)) == 1200
+
+
+# A rebuild whose second process for the word sets dies (an OOM kill): the process is spawned,
+# so what it runs is swapped for a function it imports from a module of the test's own.
+DYING_SETS_HELPER = """
+import sys
+import dying
+from sitrep.index import docvalues, writing
+from sitrep.cli.main import main
+if __name__ == "__main__":
+    writing.PARALLEL_SETS_FROM = 100  # the second process is used from this many documents
+    docvalues._write_part = dying.write_part
+    main(["--data-dir", sys.argv[1], "index", "--rebuild"])
+"""
+DYING = """
+import os, signal
+
+def write_part(*args):
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_rebuild_whose_word_sets_process_dies_fails_and_leaves_the_live_index(tmp_path: Path) -> None:
+    """The word sets of a large rebuild are read in a second process; killed, it broke the pool
+    and the rebuild ended in an internal error's traceback. It is the same failure as a dead
+    writer's: one line, exit 4, the live index as it was."""
+    settings = settings_for(tmp_path / "data")
+    add_records(settings, 0, 1200)
+    assert writing.rebuild_index(settings) == 1200
+    live = writing.live_folder(settings.data_dir)
+    (tmp_path / "dying.py").write_text(DYING)
+    (tmp_path / "rebuild.py").write_text(DYING_SETS_HELPER)
+    done = subprocess.run(
+        [sys.executable, str(tmp_path / "rebuild.py"), str(settings.data_dir)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 4, done.stderr[-2000:]
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), done.stderr[-2000:]
+    assert "word sets" in lines[0] and "the live index is unchanged; run `sitrep index --rebuild` again" in lines[0]
+    assert writing.live_folder(settings.data_dir) == live
+    assert [p.name for p in settings.data_dir.glob("index-*")] == [live.name]
+    assert sorted(visible(settings)) == sorted(store_order(settings))
