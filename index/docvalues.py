@@ -448,6 +448,48 @@ def _write_part(
         ix.close()
 
 
+def positions_of(reader: IndexReader, field: str, term: str, docs: Sequence[int]) -> dict[int, list[int]]:
+    """Where ``term`` stands in each of ``docs`` (ascending document numbers) that holds it.
+
+    Read like ``postings_of``, a block at a time: a block whose last document comes before the
+    next one wanted is passed by its header, and in a block only the wanted documents' positions
+    are decoded. Whoosh's ``skip_to`` steps through every posting in between in Python (a phrase
+    of two common words at 100k: ~730,000 steps).
+    """
+    found: dict[int, list[int]] = {}
+    decode = reader.schema[field].format.decoder("positions")
+    for leaf, offset in reader.leaf_readers():
+        start = bisect.bisect_left(docs, offset)
+        local = [d - offset for d in docs[start : bisect.bisect_left(docs, offset + leaf.doc_count_all())]]
+        if not local:
+            continue
+        try:
+            matcher = leaf.postings(field, term)
+        except TermNotFound:
+            continue
+        if not isinstance(matcher, W3LeafMatcher):
+            for doc in local:
+                if not matcher.is_active():
+                    break
+                matcher.skip_to(doc)
+                if matcher.is_active() and matcher.id() == doc:
+                    found[doc + offset] = matcher.value_as("positions")
+            continue
+        k = 0
+        while matcher.is_active() and k < len(local):
+            if matcher.block_max_id() >= local[k]:
+                matcher._read_ids()
+                matcher._read_values()
+                ids, values = matcher._ids, matcher._values
+                while k < len(local) and local[k] <= ids[-1]:
+                    i = bisect.bisect_left(ids, local[k])
+                    if ids[i] == local[k]:
+                        found[local[k] + offset] = decode(values[i])
+                    k += 1
+            matcher._next_block()
+    return found
+
+
 def postings_of(reader: IndexReader, field: str, term: str | bytes) -> tuple[array.array, array.array]:
     """A word's document numbers and term frequencies across every segment, ascending.
 
