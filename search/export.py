@@ -68,12 +68,24 @@ def row(record: Record) -> dict[str, str | bool | None]:
     }
 
 
+def csv_cells(record: Record) -> list[str]:
+    """The row as CSV cells in ``COLUMNS`` order: ``sample`` as ``true``/``false``, a missing
+    value empty. The command line's CSV and the web's CSV download both write these."""
+    values, cells = row(record), []
+    for column in COLUMNS:
+        value = values[column]
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        cells.append("" if value is None else value)
+    return cells
+
+
 def write_csv(records: Iterable[Record], out: IO[str]) -> int:
-    writer = csv.DictWriter(out, COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
     n = 0
     for record in records:
-        writer.writerow({**row(record), "sample": "true" if record.sample else "false"})
+        writer.writerow(csv_cells(record))
         n += 1
     return n
 

@@ -15,8 +15,7 @@ from starlette.routing import Route
 
 from sitrep.errors import RecordNotFound
 from sitrep.record import Record
-from sitrep.search.export import COLUMNS
-from sitrep.search.export import row as export_row
+from sitrep.search.export import COLUMNS, csv_cells
 from sitrep.search.results import envelope
 from sitrep.web import data
 from sitrep.web.openapi import describe
@@ -95,15 +94,8 @@ def csv_rows(records: Iterable[Record], header: bool) -> str:
     if header:
         writer.writerow(COLUMNS)
     for r in records:
-        values = export_row(r)
-        writer.writerow([_csv_cell(_text(values[c])) for c in COLUMNS])
+        writer.writerow([_csv_cell(cell) for cell in csv_cells(r)])
     return buffer.getvalue()
-
-
-def _text(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)
 
 
 async def _records(request: Request) -> AsyncIterator[list[Record]]:
