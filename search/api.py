@@ -307,14 +307,19 @@ class Archive(AnalysisMethods):
                 docnum = ids.index(record_id)
             except ValueError:
                 raise RecordNotFound(f"record {record_id!r} is not in the index yet", "run `sitrep index`") from None
-            field = text_field(record)
-            found = generation.searcher.more_like(
-                docnum, field, text=" ".join([record.title, record.lead, *record.body]), top=limit + 1
-            )
-            alike = [ids[h.docnum] for h in found if h.docnum != docnum][:limit]
-            records = self.store.get_many(alike)
-            scores = {ids[h.docnum]: round(float(h.score), 4) for h in found}
-        return tuple(Hit(records[i], scores[i]) for i in alike if i in records)
+            field, text = text_field(record), " ".join([record.title, record.lead, *record.body])
+            # Whoosh breaks ties by document number, which a rebuild or a merge changes: ask until
+            # the last one scores below the limit-th, so every record tied at the cut is there,
+            # then order ties by record id, as search() does.
+            top = limit + 1
+            while True:
+                found = generation.searcher.more_like(docnum, field, text=text, top=top)  # masks docnum
+                if found.scored_length() < top or found[top - 1].score < found[limit - 1].score:
+                    break
+                top *= 4
+            ranked = sorted((-float(h.score), ids[h.docnum]) for h in found)[:limit]
+            records = self.store.get_many(i for _, i in ranked)
+        return tuple(Hit(records[i], round(-score, 4)) for score, i in ranked if i in records)
 
     def stats(self) -> Stats:
         """Counts by year, topic, trend, language, country and organisation; each one-value column

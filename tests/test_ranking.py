@@ -204,6 +204,33 @@ def test_the_same_records_indexed_in_another_order_rank_alike(archive, tmp_path:
             assert theirs == ours, query
 
 
+def test_similar_records_tied_at_the_cut_go_by_record_id(tmp_path: Path) -> None:
+    """Eight copies of one text score alike as like it; whatever order the index holds them in
+    (here highest id first), similar() shows the lowest ids, in id order, like search()."""
+    background = make_records(40, 11)
+    asked = dataclasses.replace(
+        background[0],
+        id="a" * 16,
+        url="https://belarusinfocus.pro/asked/",
+        urls=(),
+        title="Zebrafish quokka narwhal",
+        lead="Axolotl pangolin.",
+        body=("Zebrafish and quokka met a narwhal; the axolotl and the pangolin did not.",),
+    )
+    copies = [
+        dataclasses.replace(asked, id=f"c{n:015x}", url=f"https://belarusinfocus.pro/c/{n}/", urls=()) for n in range(8)
+    ]
+    store_records(tmp_path, [finish(r) for r in [*background, asked, *copies[::-1]]])
+    settings_ = load(path=None, environ={}, overrides={"storage.data_dir": str(tmp_path)})
+    rebuild_index(settings_)
+    expected = sorted(c.id for c in copies)
+    with Archive(settings_) as opened:
+        for limit in (1, 3, 7, 8, 20):
+            alike = opened.similar(asked.id, limit=limit)
+            assert [h.record.id for h in alike] == expected[:limit], limit
+            assert len({h.score for h in alike}) == 1, "copies of one text score alike"
+
+
 def test_pages_continue_each_other(archive) -> None:  # type: ignore[no-untyped-def]
     opened, _ = archive
     whole = [h.record.id for h in opened.search("sanctions", per_page=60, facets=()).hits]
