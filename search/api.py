@@ -302,11 +302,11 @@ class Archive(AnalysisMethods):
             raise ArgumentError("limit", f"must be a whole number from 1, not {limit!r}")
         record = self.get(record_id)
         with self._reading() as generation:
-            ids = generation.docvalues.ids
-            try:
-                docnum = ids.index(record_id)
-            except ValueError:
-                raise RecordNotFound(f"record {record_id!r} is not in the index yet", "run `sitrep index`") from None
+            ids, live = generation.docvalues.ids, generation.docvalues.live
+            # the live document: an updated record's old versions stay in the index, deleted
+            docnum = next((d for d, i in enumerate(ids) if i == record_id and live >> d & 1), None)
+            if docnum is None:
+                raise RecordNotFound(f"record {record_id!r} is not in the index yet", "run `sitrep index`")
             field, text = text_field(record), " ".join([record.title, record.lead, *record.body])
             # Whoosh breaks ties by document number, which a rebuild or a merge changes: ask until
             # the last one scores below the limit-th, so every record tied at the cut is there,

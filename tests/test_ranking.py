@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from sitrep.config import load
 from sitrep.index.schema import TITLE_WEIGHT, schema
 from sitrep.index.store import RecordStore, now
-from sitrep.index.writing import rebuild_index
+from sitrep.index.writing import rebuild_index, update_index
 from sitrep.record import Record, finish
 from sitrep.search.api import Archive
 from sitrep.search.highlight import _WORD, snippet, stemmer_of
@@ -229,6 +229,27 @@ def test_similar_records_tied_at_the_cut_go_by_record_id(tmp_path: Path) -> None
             alike = opened.similar(asked.id, limit=limit)
             assert [h.record.id for h in alike] == expected[:limit], limit
             assert len({h.score for h in alike}) == 1, "copies of one text score alike"
+
+
+def test_similar_leaves_out_the_record_itself_once_it_has_been_updated(tmp_path: Path) -> None:
+    """An updated record's old version stays in the index as a deleted document; similar() must
+    exclude the live one, which is the record itself, not the deleted one."""
+    records = make_records(60, 3)
+    store_records(tmp_path, records)
+    settings_ = load(path=None, environ={}, overrides={"storage.data_dir": str(tmp_path)})
+    rebuild_index(settings_)
+    asked = records[10]
+    edited = finish(dataclasses.replace(asked, body=(*asked.body, "One more sentence about the oil treaty.")))
+    with RecordStore(tmp_path) as store, store.transaction():
+        store.db.execute(
+            "UPDATE records SET json = ?, content_hash = ?, version = 2, seq = 100 WHERE id = ?",
+            (edited.to_json(), edited.content_hash, asked.id),
+        )
+    assert update_index(settings_) == 1
+    with Archive(settings_) as opened:
+        alike = [h.record.id for h in opened.similar(asked.id, limit=59)]
+        assert alike and asked.id not in alike
+        assert len(alike) == len(set(alike))
 
 
 def test_pages_continue_each_other(archive) -> None:  # type: ignore[no-untyped-def]
