@@ -108,7 +108,7 @@ class AnalysisMethods:
         with self._reading() as generation:
             dv = generation.docvalues
             live = [dv.ids[d] for d in docnums_of(dv.live)]
-            return record_refs.resolve(ref, live, self.store)
+            return record_refs.resolve(ref, live, self.store, self.settings.site)
 
     def record_captures(self, record_id: str) -> list[CaptureRef]:
         """Where the record's pages sit in the WARC archive, newest fetch first."""

@@ -34,6 +34,13 @@ def _sentence(clause: str) -> str:
     return clause[:1].upper() + clause[1:]
 
 
+def cited_url(record: Record, capture: Capture | None) -> str:
+    """The URL the archived copy was fetched from, which "fetched <date>" speaks of; without a
+    copy, the record's URL. They differ for a page fetched on the site's old domain (.info): the
+    record's URL is on the current one, where nothing was fetched."""
+    return capture.url if capture else record.url
+
+
 def fetched_on(record: Record, capture: Capture | None) -> str | None:
     stamp = capture.fetched_at if capture else record.fetched_at
     return stamp[:10] if stamp else None
@@ -43,7 +50,7 @@ def text(record: Record, capture: Capture | None, site: str) -> str:
     week = f"week of {week_label(record.week_start, record.week_end)}" if record.week_start else "undated"
     author = f"{record.author}. " if record.author else ""
     fetched = fetched_on(record, capture)
-    return f'{sample_note(record)}{author}"{record.title}." {site}, {week}. {record.url}' + (
+    return f'{sample_note(record)}{author}"{record.title}." {site}, {week}. {cited_url(record, capture)}' + (
         f" (fetched {fetched}; {archived_at(record, capture)})." if fetched else f" ({archived_at(record, capture)})."
     )
 
@@ -62,7 +69,7 @@ def bibtex(record: Record, capture: Capture | None, site: str) -> str:
     fields.append(("howpublished", _bib(site)))
     if record.week_start:
         fields += [("year", record.week_start[:4]), ("month", str(int(record.week_start[5:7])))]
-    fields.append(("url", record.url))
+    fields.append(("url", cited_url(record, capture)))
     fetched = fetched_on(record, capture)
     if fetched:
         fields.append(("urldate", fetched))
@@ -85,7 +92,7 @@ def csl(record: Record, capture: Capture | None, site: str) -> dict[str, object]
         "type": "webpage",
         "title": record.title,
         "container-title": site,
-        "URL": record.url,
+        "URL": cited_url(record, capture),
         "language": record.lang,
         "note": sample_note(record) + _sentence(archived_at(record, capture)),
     }

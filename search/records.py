@@ -10,7 +10,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
+from sitrep.config import Site
 from sitrep.errors import RecordNotFound
 from sitrep.index.store import RecordStore
 from sitrep.index.warc import read_capture
@@ -35,11 +37,11 @@ class CaptureRef:
         return dataclasses.asdict(self)
 
 
-def resolve(ref: str, ids: Sequence[str], store: RecordStore) -> str:
+def resolve(ref: str, ids: Sequence[str], store: RecordStore, site: Site) -> str:
     """The record id ``ref`` names: a whole id, a unique prefix of 6+ characters, or a page URL."""
     ref = ref.strip()
     if "://" in ref:
-        found = store.record_of_url(ref) or store.record_of_url(ref.rstrip("/") + "/")
+        found = next(filter(None, map(store.record_of_url, page_urls(ref, site))), None)
         if found is None:
             raise RecordNotFound(f"no record was fetched from {ref}", "check the URL, or search for the title")
         return found
@@ -54,6 +56,19 @@ def resolve(ref: str, ids: Sequence[str], store: RecordStore) -> str:
         shown = ", ".join(matches[:5]) + (" …" if len(matches) > 5 else "")
         raise RecordNotFound(f"id prefix {ref!r} matches {len(matches)} records ({shown})", "give more characters")
     return matches[0]
+
+
+def page_urls(url: str, site: Site) -> list[str]:
+    """Where the page ``url`` names may be stored: as given, with a trailing slash, and, on one of
+    the site's hosts, on each of them in the site's scheme. A record's URL is on the current
+    domain (the site moved from .info to .pro), while the page fetched may have been on the old
+    one; and a URL pasted from a browser may say http where the store says https."""
+    parts = urlsplit(url)
+    paths = dict.fromkeys([parts.path or "/", (parts.path or "/").rstrip("/") + "/"])
+    forms = [url, *(urlunsplit((parts.scheme, parts.netloc, p, parts.query, "")) for p in paths)]
+    if (parts.hostname or "").lower() in site.hosts:
+        forms += [urlunsplit((site.scheme, host, p, parts.query, "")) for host in site.hosts for p in paths]
+    return list(dict.fromkeys(forms))
 
 
 def captures(record: Record, store: RecordStore) -> list[CaptureRef]:

@@ -174,12 +174,43 @@ def test_ids_by_prefix_or_url(edited: Edited) -> None:
             archive.resolve(t.id[:5])
         assert "at least 6 characters" in short.value.one_line()
         with pytest.raises(RecordNotFound, match="matches 2 records"):
-            refs.resolve("abcdef", ["abcdef0123456789", "abcdef9999999999", "0bcdef0000000000"], archive.store)
+            refs.resolve(
+                "abcdef", ["abcdef0123456789", "abcdef9999999999", "0bcdef0000000000"], archive.store, settings.site
+            )
         with pytest.raises(RecordNotFound, match="no record was fetched from"):
             archive.resolve("https://belarusinfocus.pro/no/such/page/")
     shown = sitrep(edited, "show", t.id[:6])
     assert shown.returncode == 0 and shown.stdout.startswith(t.title)
     assert f"what changed: sitrep diff {t.id[:8]}" in shown.stdout
+
+
+def test_a_page_fetched_on_the_old_domain_is_found_and_cited_by_its_urls(edited: Edited) -> None:
+    """The record's URL is on the current domain; its page was fetched on the old one. Either URL
+    (and http for https) finds it, and the citation names the URL that was fetched."""
+    settings = load(edited.settings, environ={})
+    with Archive(settings) as archive:
+        moved = [r for r in archive.iter_records("") if all(f"//{INFO}/" in u for u in r.urls)]
+        assert moved, "the sample has pages only on the old domain"
+        for r in moved:
+            assert f"//{PRO}/" in r.url and r.url not in r.urls
+            for ref in (r.url, r.urls[0], r.url.replace("https://", "http://"), r.url.rstrip("/")):
+                assert archive.resolve(ref) == r.id, ref
+        with pytest.raises(RecordNotFound):
+            archive.resolve(moved[0].url.replace(PRO, "example.org"))
+    r = moved[0]
+    for style, cited in (
+        ("text", f" {r.urls[0]} (fetched "),
+        ("bibtex", f"  url = {{{r.urls[0]}}},"),
+        ("csl-json", ""),
+    ):
+        done = sitrep(edited, "cite", r.url, "--style", style)
+        assert done.returncode == 0, done.stderr
+        if style == "csl-json":
+            assert json.loads(done.stdout)[0]["URL"] == r.urls[0]
+        else:
+            assert cited in done.stdout and r.url not in done.stdout
+    shown = sitrep(edited, "show", r.url)
+    assert shown.returncode == 0 and shown.stdout.startswith(r.title)
 
 
 def test_runs_list_one_run_and_its_problems(edited: Edited) -> None:
