@@ -36,6 +36,7 @@ COLUMNS = (
     "text",
     "sample",
     "week_label",
+    "trend_label",
 )
 """The columns of every format, in order; a new one goes at the end, so readers that take
 columns by position keep working. ``countries`` and ``orgs`` are joined by ``;``; ``text`` is
@@ -43,7 +44,9 @@ the lead and body paragraphs joined by blank lines; a missing value is empty in 
 JSON lines and Parquet. ``sample`` is true for a record of the generated sample archive
 (``sitrep demo``), never a real analysis: ``true``/``false`` in CSV, a boolean in JSON
 lines and Parquet. ``week_label`` is the week as the page printed it (empty when no page
-printed one)."""
+printed one). ``trend_label`` is the verdict as the page printed it: a ``trend`` left empty
+with a label is a verdict not in the site's table (``trend:unknown``), empty with none is no
+verdict (``trend:none``)."""
 
 PARQUET_BATCH = 1000
 
@@ -65,6 +68,7 @@ def row(record: Record) -> dict[str, str | bool | None]:
         "text": "\n\n".join(p for p in (record.lead, *record.body) if p),
         "sample": record.sample,
         "week_label": record.week_label,
+        "trend_label": record.trend_label,
     }
 
 

@@ -67,13 +67,14 @@ def expected_row(r: Record) -> dict[str, str]:
         "author": r.author or "",
         "text": "\n\n".join([r.lead, *r.body]),
         "week_label": r.week_label,  # as the generator printed it
+        "trend_label": r.trend_label or "",  # the verdict as printed, also when not in the trends table
     }
 
 
 # README's list, in its order: a column is only ever added at the end
 DOCUMENTED = (
     "id", "week_start", "week_end", "topic", "trend", "title", "countries", "orgs", "lang", "author", "url",
-    "fetched_at", "text", "sample", "week_label",
+    "fetched_at", "text", "sample", "week_label", "trend_label",
 )  # fmt: skip
 
 
@@ -138,4 +139,50 @@ def test_an_interrupted_export_leaves_no_file(archive: Archive, tmp_path: Path) 
 
     with pytest.raises(KeyboardInterrupt):
         ex.export(failing(), "csv", tmp_path / "all.csv")
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_verdict_not_in_the_table_keeps_its_label(crawled: Settings, truth: dict[str, Record]) -> None:
+    """trend:unknown and trend:none both leave `trend` empty; the printed label tells them apart."""
+    for value, has_label in (("unknown", True), ("none", False)):
+        done = run_sitrep("--settings", str(crawled.source), "export", f"trend:{value}", "--format", "jsonl")
+        rows = [json.loads(line) for line in done.stdout.splitlines()]
+        wanted = {i for i, r in truth.items() if r.trend is None and bool(r.trend_label) == has_label}
+        assert wanted and {row["id"] for row in rows} == wanted, value
+        assert all(row["trend"] is None and row["trend_label"] == truth[row["id"]].trend_label for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "written"),
+    [("az.jsonl", None, "jsonl"), ("az.csv", None, "csv"), ("az.txt", None, "csv"), ("az.txt", "jsonl", "jsonl")],
+)
+def test_the_file_name_chooses_the_format_when_none_is_given(
+    crawled: Settings, tmp_path: Path, name: str, fmt: str | None, written: str
+) -> None:
+    target = tmp_path / name
+    flags = ["--format", fmt] if fmt else []
+    done = run_sitrep("--settings", str(crawled.source), "export", "--country", "AZ", *flags, "-o", str(target))
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.rstrip().endswith(f"({written})")
+    first = target.read_text(encoding="utf-8").splitlines()[0]
+    if written == "jsonl":
+        assert list(json.loads(first)) == list(DOCUMENTED)
+    else:
+        assert first == ",".join(DOCUMENTED)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "csv", "-o", "{tmp}/az.jsonl"], "names jsonl but --format is csv"),
+        (["-o", "{tmp}/no/such/folder/az.csv"], "there is no folder {tmp}/no/such/folder"),
+    ],
+)
+def test_an_output_file_that_cannot_be_meant_is_a_usage_error(
+    crawled: Settings, tmp_path: Path, args: list[str], message: str
+) -> None:
+    done = run_sitrep("--settings", str(crawled.source), "export", *[a.format(tmp=tmp_path) for a in args])
+    assert done.returncode == 2, done.stderr
+    (line,) = done.stderr.splitlines()
+    assert message.format(tmp=tmp_path) in line and "Traceback" not in done.stderr
     assert not list(tmp_path.iterdir())
