@@ -49,8 +49,16 @@ class AnalysisMethods:
             self, generation: Generation, matched: Matched, sort: str, needed: int
         ) -> list[tuple[int, float | None]]: ...
         def get(self, record_id: str) -> Record: ...
+        def matching(
+            self, text: str = "", filters: Filters | None = None, **keywords: Unpack[FilterKeywords]
+        ) -> Matched: ...
 
     # --- whole result sets, trends -----------------------------------------------------------
+
+    def ids(self, text: str = "", **filters: Unpack[FilterKeywords]) -> list[str]:
+        """The ids of every record matching ``text`` and ``filters``, newest week first (ties by
+        id), undated last: a whole result set to compare or store without reading a record."""
+        return self.matching(text, **filters).ids()
 
     def iter_records(
         self, text: str = "", *, sort: str = "newest", chunk: int = 500, **filters: Unpack[FilterKeywords]

@@ -33,3 +33,15 @@ def test_the_two_commands_and_ci() -> None:
     assert "make demo" in README and "make test" in README
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in ci and "set -euo pipefail" in ci
+
+
+def test_every_method_the_python_api_section_names_exists() -> None:
+    """README's "Python API" names Archive's methods as `name(…)`; a newcomer called one that
+    was documented and missing. Names of the other documented types are listed here."""
+    from sitrep import Archive
+
+    section = README.split("### Python API", 1)[1].split("\n## ", 1)[0].split("\n### ", 1)[0]
+    named = set(re.findall(r"`([a-z_]+)\(", section))
+    others = {"share", "describe", "to_dict", "summarise"}  # PeriodCounts, Streak, Trends, search.trends
+    assert len(named) > 15
+    assert [n for n in sorted(named - others) if not callable(getattr(Archive, n, None))] == []

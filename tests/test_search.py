@@ -181,6 +181,19 @@ def test_did_you_mean(archive: Archive) -> None:
     assert archive.search("sanctions").suggestion is None
 
 
+def test_ids_are_the_whole_result_set_newest_first(archive: Archive, truth: dict[str, Record]) -> None:
+    """README's ``ids(text, **filters)``, against the generator's records: every AZ record, newest
+    week first, ties by id, undated last."""
+    wanted = [r for r in truth.values() if "AZ" in r.countries]
+    dated = sorted((r for r in wanted if r.week_start), key=lambda r: r.id)
+    dated.sort(key=lambda r: r.week_start or "", reverse=True)
+    undated = sorted(r.id for r in wanted if not r.week_start)
+    assert archive.ids(countries="AZ") == [r.id for r in dated] + undated
+    assert len(wanted) > 20 and archive.ids("", countries="AZ", langs="ru") == [
+        i for i in [r.id for r in dated] + undated if truth[i].lang == "ru"
+    ]
+
+
 def test_similar_and_get(archive: Archive) -> None:
     record = archive.search("oil", per_page=1).hits[0].record
     assert archive.get(record.id) == record
