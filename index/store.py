@@ -277,7 +277,19 @@ class RecordStore:
             raise TypeError("RecordStore was opened without an assembler; pages can only be added by the crawler")
         record = self._assemble(pages, self._hints_for({u for p in pages for u in p.urls}))
         text = record.to_json()
-        old = self.db.execute("SELECT content_hash, version FROM records WHERE id = ?", (record_id,)).fetchone()
+        old = self.db.execute("SELECT content_hash, version, json FROM records WHERE id = ?", (record_id,)).fetchone()
+        if old is not None and old[0] == record.content_hash:
+            # same text: keep the version, refresh what the hash leaves out. One more URL takes a
+            # new seq, so the index's next generation tells readers (the web's cache) the record
+            # changed; a new fetch time alone does not: every re-fetched page has one, and it
+            # re-indexed every record of an unchanged re-crawl, leaving as many deleted documents.
+            if Record.from_json(old[2]).urls != record.urls:
+                self.db.execute(
+                    "UPDATE records SET json = ?, seq = ? WHERE id = ?", (text, self._next_seq(), record_id)
+                )
+            elif old[2] != text:
+                self.db.execute("UPDATE records SET json = ? WHERE id = ?", (text, record_id))
+            return "unchanged"
         seq = self._next_seq()
         stamp = now()
         if old is None:
@@ -290,11 +302,6 @@ class RecordStore:
                 (record_id, record.content_hash, text, stamp, run_id, cause or "crawl"),
             )
             return "new"
-        if old[0] == record.content_hash:
-            urls_changed = self.db.execute("SELECT json FROM records WHERE id = ?", (record_id,)).fetchone()[0] != text
-            if urls_changed:  # same text, one more URL: keep the version, refresh the aliases
-                self.db.execute("UPDATE records SET json = ?, seq = ? WHERE id = ?", (text, seq, record_id))
-            return "unchanged"
         if cause is None:
             # more pages or listing weeks of a text still being assembled: one version, completed in place
             self.db.execute(

@@ -16,7 +16,7 @@ from sitrep.crawler.sample.generate import read_truth
 from sitrep.crawler.sample.server import serve
 from sitrep.index.store import RecordStore
 from sitrep.record import Record
-from tests.conftest import run_sitrep
+from tests.conftest import run_sitrep, sample_settings
 from tests.test_crawl import comparable, pages_stored, records_of, slow_settings, small_site, start_crawl
 
 
@@ -48,6 +48,26 @@ def test_killed_crawls_rerun_without_spurious_versions(tmp_path: Path) -> None:
             settings = load(path, environ={})
             assert {rid: comparable(r) for rid, r in records_of(settings).items()} == truth, f"kill point {n}"
             assert versions_after_the_first(settings) == [], f"kill point {n}: versions of unchanged texts"
+
+
+def test_a_recrawl_of_unchanged_texts_writes_no_version_and_indexes_nothing(tmp_path: Path) -> None:
+    """Every page served again with other bytes (a comment added, as a cache plugin stamps its
+    pages), so fetched and parsed again rather than answered 304: the texts are the same, so no
+    version 2 and nothing for the index, though each record's fetch time moves in the store."""
+    sample = small_site(tmp_path, count=30)
+    pages = list((sample / "site").rglob("index.html"))
+    with serve(sample / "site") as srv:
+        path = sample_settings(srv, tmp_path / "data", tmp_path / "settings.toml")
+        first = run_sitrep("--settings", str(path), "crawl")
+        assert first.returncode == 0, first.stderr
+        for page in pages:
+            page.write_text(page.read_text(encoding="utf-8") + "\n<!-- served again -->\n", encoding="utf-8")
+        again = run_sitrep("--settings", str(path), "crawl", "--refresh")
+    assert again.returncode == 0, again.stderr
+    articles = sum(1 for r in read_truth(sample) for _ in r.urls)
+    assert f"0 new, 0 changed, {articles} unchanged," in again.stdout, again.stdout
+    assert "; 0 indexed (run 2)" in again.stdout, again.stdout
+    assert versions_after_the_first(load(path, environ={})) == []
 
 
 def copy_of(crawled: Settings, tmp_path: Path, extra: str = "") -> Path:

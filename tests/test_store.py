@@ -198,9 +198,13 @@ def test_seq_orders_changes_for_the_index(store: RecordStore) -> None:
     assert [([r.id for r in recs], seq) for recs, seq in chunks] == [(["b", "c"], 3), (["a"], 4)]
     assert [([r.id for r in recs], seq) for recs, seq in store.changed_since(3)] == [(["a"], 4)]
     assert list(store.changed_since(4)) == []
-    # an unchanged page writes nothing new for the index; a new URL of the same text does
+    # an unchanged page writes nothing new for the index, fetched again later or not; a new URL
+    # of the same text does
     store.add_page(page("a", "https://x/a", "2"))
     assert list(store.changed_since(4)) == []
+    assert store.add_page(page("a", "https://x/a", "2", fetched="2024-02-01T00:00:00Z"))[1] == "unchanged"
+    assert list(store.changed_since(4)) == []
+    assert store.get("a").fetched_at == "2024-02-01T00:00:00Z"  # type: ignore[union-attr]
     store.add_page(page("b", "https://y/b", "1"))
     assert [([r.id for r in recs], seq) for recs, seq in store.changed_since(4)] == [(["b"], 5)]
     assert store.get("b").urls == ("https://x/b", "https://y/b")  # type: ignore[union-attr]
