@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from pathlib import Path
 
 from sitrep import config
 from sitrep.cli.main import cli
@@ -45,3 +46,16 @@ def test_every_method_the_python_api_section_names_exists() -> None:
     others = {"share", "describe", "to_dict", "summarise"}  # PeriodCounts, Streak, Trends, search.trends
     assert len(named) > 15
     assert [n for n in sorted(named - others) if not callable(getattr(Archive, n, None))] == []
+
+
+def test_the_example_ids_are_records_of_the_demo(tmp_path: Path) -> None:
+    """A reader tries README's `show`, `cite`, `archived` and `diff` examples after `make demo`:
+    each id is a record of the demo's sample (the command's default count, the generator's seed)."""
+    from sitrep.crawler.sample.generate import generate, read_truth
+
+    named = set(re.findall(r"sitrep (?:show|cite|archived|diff) ([0-9a-f]{6,16})\b", README))
+    default = next(p.default for p in cli.commands["demo"].params if p.name == "count")
+    generate(tmp_path, count=default)
+    ids = [r.id for r in read_truth(tmp_path)]
+    assert len(named) >= 2
+    assert [n for n in sorted(named) if sum(i.startswith(n) for i in ids) != 1] == []
