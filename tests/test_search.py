@@ -325,6 +325,15 @@ def test_cli_json_and_error_envelope(crawled: Settings) -> None:
         "error": "bad query 'foo:bar': unknown field 'foo' (fields: country, org, topic, trend, lang, author, date, week)",
         "status": 6,
     }
+    for flags, status, words in (
+        (["--from", "2016-02-30"], 2, "2016-02-30"),
+        (["--country", "XX"], 2, "unknown country 'XX'"),
+        (["--page", "0"], 2, "--page"),
+    ):
+        bad_flag = run_sitrep("--settings", str(crawled.source), "search", "oil", *flags, "--json")
+        envelope = json.loads(bad_flag.stdout)
+        assert bad_flag.returncode == status == envelope["status"] and envelope["ok"] is False, flags
+        assert words in envelope["error"] and bad_flag.stderr == f"Error: {envelope['error']}\n"
     lines = run_sitrep("--settings", str(crawled.source), "search", "oil", "--nl", "--limit", "3").stdout.splitlines()
     assert len(lines) == 3 and all(json.loads(line)["id"] for line in lines)
 

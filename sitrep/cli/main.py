@@ -451,17 +451,11 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         command = next((a for a in argv if a in command_names()), None)
         hint = f" (see `sitrep {command} -h`)" if command else " (see `sitrep -h`)"
-        click.echo(f"Error: {exc.format_message()}{hint}", err=True)
-        code = exc.exit_code
+        code = report_error(f"{exc.format_message()}{hint}", exc.exit_code, wants_json)
     except SitrepError as exc:
         if debug:
             raise
-        if wants_json:
-            from sitrep.search.results import error_dict
-
-            click.echo(json.dumps(error_dict(exc.one_line(), int(exc.status)), ensure_ascii=False))
-        click.echo(f"Error: {exc.one_line()}", err=True)
-        code = exc.status
+        code = report_error(exc.one_line(), exc.status, wants_json)
     except (BrokenPipeError, PipeClosed):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -469,8 +463,18 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         if debug:
             raise
-        click.echo(
-            f"Error: internal error ({type(exc).__name__}: {exc}); run again with --debug for the traceback", err=True
-        )
-        code = ExitStatus.ERROR
+        line = f"internal error ({type(exc).__name__}: {exc}); run again with --debug for the traceback"
+        code = report_error(line, ExitStatus.ERROR, wants_json)
     sys.exit(int(code or 0))
+
+
+def report_error(line: str, status: int, as_json: bool) -> int:
+    """One ``Error: …`` line on stderr and, with --json, the error envelope on stdout: a script
+    reading stdout has something to parse whatever went wrong, a bad flag included. Returns the
+    exit status."""
+    if as_json:
+        from sitrep.search.results import error_dict
+
+        click.echo(json.dumps(error_dict(line, int(status)), ensure_ascii=False))
+    click.echo(f"Error: {line}", err=True)
+    return status
