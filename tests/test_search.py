@@ -329,6 +329,8 @@ def test_cli_json_and_error_envelope(crawled: Settings) -> None:
         (["--from", "2016-02-30"], 2, "2016-02-30"),
         (["--country", "XX"], 2, "unknown country 'XX'"),
         (["--page", "0"], 2, "--page"),
+        (["--from", "2018", "--to", "2016"], 2, "Invalid value for '--to': from (2018-01-01) is after to"),
+        (["--to", "2016", "--from", "2018"], 2, "Invalid value for '--from': from (2018-01-01) is after to"),
     ):
         bad_flag = run_sitrep("--settings", str(crawled.source), "search", "oil", *flags, "--json")
         envelope = json.loads(bad_flag.stdout)

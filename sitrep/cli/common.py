@@ -74,7 +74,9 @@ def _trends() -> Iterable[tuple[str, str]]:
 
 def _checked(keyword: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
     """An option callback that checks a filter value as the API would, so a bad value is a usage
-    error (exit 2, naming the option) before any index is opened, not a bad query (exit 6)."""
+    error (exit 2, naming the option) before any index is opened, not a bad query (exit 6).
+    ``--from`` and ``--to`` are checked with the other one when it came first: a reversed range."""
+    pair = {"since": "until", "until": "since"}
 
     def check(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
         if value:
@@ -82,8 +84,11 @@ def _checked(keyword: str) -> Callable[[click.Context, click.Parameter, Any], An
             from sitrep.search.filters import Filters
             from sitrep.search.vocabulary import Vocabulary
 
+            given = {keyword: value}
+            if keyword in pair and ctx.params.get(pair[keyword]):
+                given[pair[keyword]] = ctx.params[pair[keyword]]
             try:
-                Filters.of(Vocabulary(ctx.find_object(State).settings.site), **{keyword: value})
+                Filters.of(Vocabulary(ctx.find_object(State).settings.site), **given)
             except QueryError as exc:
                 raise click.BadParameter(exc.reason) from None
         return value
