@@ -117,19 +117,22 @@ def test_bad_query_is_a_400_with_the_cli_message(web: Served, crawled: Settings)
 
 
 @pytest.mark.parametrize(
-    ("query", "message"),
+    ("query", "message", "status"),
     [
-        ("q=" + "a" * 501, "longer than 500 characters"),
-        ("per_page=101", "per_page must be from 1 to 100"),
-        ("page=1000&per_page=20", "page must be from 1 to 500"),
-        ("page=two", "page must be a whole number"),
-        ("sort=random", "unknown sort"),
-        ("from=2016-13", "there is no month 2016-13"),
+        ("q=" + "a" * 501, "longer than 500 characters", 6),
+        ("per_page=101", "bad argument per_page: must be from 1 to 100, not 101", 2),
+        ("page=1000&per_page=20", "bad argument page: must be from 1 to 500 at 20 per page", 2),
+        ("page=0", "bad argument page: must be from 1", 2),
+        ("page=two", "bad argument page: must be a whole number, not 'two'", 2),
+        ("sort=random", "bad argument sort: unknown sort 'random'", 2),
+        ("from=2016-13", "there is no month 2016-13", 6),
     ],
 )
-def test_limits_and_bad_parameters(web: Served, query: str, message: str) -> None:
+def test_limits_and_bad_parameters(web: Served, query: str, message: str, status: int) -> None:
+    """A bad page, page size or sort is a bad argument, as Archive.search says it (status 2); a
+    bad query or filter value a bad query (6). Both are HTTP 400."""
     answer = web.get(f"/api/search?{query}")
-    assert answer.status == 400 and message in answer.json()["error"]
+    assert answer.status == 400 and message in answer.json()["error"] and answer.json()["status"] == status
 
 
 def test_record_page_and_api(web: Served, truth: dict[str, Record]) -> None:

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from starlette.datastructures import QueryParams
 
-from sitrep.errors import QueryError
+from sitrep.errors import ArgumentError, QueryError
 
 MAX_QUERY = 500  # characters of query text
 MAX_PER_PAGE = 100  # hits on one page or API call (exports page through everything)
@@ -62,13 +62,13 @@ class Search:
             raise QueryError(q[:40] + "…", f"longer than {MAX_QUERY} characters; shorten it")
         sort = params.get("sort") or "relevance"
         if sort not in SORTS:
-            raise QueryError(sort, f"unknown sort (sorts: {', '.join(SORTS)})")
+            raise ArgumentError("sort", f"unknown sort {sort!r} (sorts: {', '.join(SORTS)})")
         page = _number(params.get("page"), "page", 1)
         per_page = _number(params.get("per_page"), "per_page", PER_PAGE)
         if not 1 <= per_page <= MAX_PER_PAGE:
-            raise QueryError(str(per_page), f"per_page must be from 1 to {MAX_PER_PAGE}")
+            raise ArgumentError("per_page", f"must be from 1 to {MAX_PER_PAGE}, not {per_page}")
         if page < 1 or page * per_page > MAX_DEPTH:
-            raise QueryError(str(page), f"page must be from 1 to {MAX_DEPTH // per_page} at {per_page} per page")
+            raise ArgumentError("page", f"must be from 1 to {MAX_DEPTH // per_page} at {per_page} per page, not {page}")
         lists = tuple((p, tuple(dict.fromkeys(v for v in params.getlist(p) if v))) for p in LISTS)
         return cls(
             q=q,
@@ -145,4 +145,4 @@ def _number(raw: str | None, name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise QueryError(raw, f"{name} must be a whole number") from None
+        raise ArgumentError(name, f"must be a whole number, not {raw!r}") from None
