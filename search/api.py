@@ -37,7 +37,7 @@ from sitrep.search.analysis import SORTS, AnalysisMethods
 from sitrep.search.filters import FilterKeywords, Filters
 from sitrep.search.generation import Generation, Matched, damage_is_index_damaged
 from sitrep.search.highlight import Snippet, snippet, stemmer_of
-from sitrep.search.query import FIELD, And, Node, Or, Words, parse, walk
+from sitrep.search.query import FIELD, And, Node, Or, Words, operators_meant, parse, walk
 from sitrep.search.results import FacetCount, Hit, Results, Stats, Timeline
 from sitrep.search.vocabulary import UNKNOWN, Vocabulary
 
@@ -192,7 +192,9 @@ class Archive(AnalysisMethods):
             hits = tuple(Hit(records[ids[d]], score, find_snippets) for d, score in chosen if ids[d] in records)
             counted = facet_math.counts(generation.docvalues, matched.mask, facets)
             has_words = any(isinstance(n, Words) for n, _ in walk(matched.tree)) if matched.tree else False
-            suggestion = self._suggest(generation, text) if has_words and matched.total < 3 else None
+            suggestion = operators_meant(text) or (
+                self._suggest(generation, text) if has_words and matched.total < 3 else None
+            )
         query = {"text": text, "filters": wanted.to_dict(), "sort": sort, "facets": list(facets)}
         return Results(
             query,

@@ -117,6 +117,27 @@ def _tokens(text: str) -> Iterator[tuple[str, str, re.Match[str]]]:
         yield kind, m.group(0), m
 
 
+def operators_meant(text: str) -> str | None:
+    """The query with a lowercase ``or`` between two terms, or ``not`` before one, in capitals;
+    None when there is none. Lowercase they are words, too common to index, so ``oil or army``
+    finds oil AND army and ``oil not army`` the same: the did-you-mean offers what was meant.
+    Phrases and field values are left alone."""
+    tokens = list(_tokens(text))
+    edits = []
+    for i, (kind, raw, m) in enumerate(tokens):
+        meant = raw.upper()
+        if kind != "word" or meant not in ("OR", "NOT") or raw == meant:
+            continue
+        after = tokens[i + 1][0] if i + 1 < len(tokens) else None
+        before = tokens[i - 1][0] if i else None
+        if after in (None, "close", *OPERATORS) or (meant == "OR" and before in (None, "open", *OPERATORS)):
+            continue
+        edits.append((m.start(), m.end(), meant))
+    for start, end, meant in reversed(edits):
+        text = text[:start] + meant + text[end:]
+    return text if edits else None
+
+
 def parse(text: str, vocab: Vocabulary, words: Callable[[str], Any]) -> Node | None:
     """The query as a tree, or None for an empty query (every record).
 

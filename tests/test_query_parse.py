@@ -15,7 +15,18 @@ import pytest
 from sitrep.config import load
 from sitrep.errors import QueryError
 from sitrep.search.filters import Filters
-from sitrep.search.query import And, Field, Not, Or, Words, check_balance, field_filters, parse, walk
+from sitrep.search.query import (
+    And,
+    Field,
+    Not,
+    Or,
+    Words,
+    check_balance,
+    field_filters,
+    operators_meant,
+    parse,
+    walk,
+)
 from sitrep.search.vocabulary import Vocabulary
 
 STOP = {"the", "of"}
@@ -213,3 +224,27 @@ def test_trees_are_values(vocab: Vocabulary) -> None:
         name = dataclasses.fields(node)[0].name
         with pytest.raises(dataclasses.FrozenInstanceError):
             setattr(node, name, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("oil or army", "oil OR army"),
+        ("oil Or army", "oil OR army"),
+        ("oil not army", "oil NOT army"),
+        ("not army", "NOT army"),
+        ("topic:security or oil", "topic:security OR oil"),
+        ("(oil or army) and gas", "(oil OR army) and gas"),  # a lowercase and means AND anyway
+        ("oil or army or gas", "oil OR army OR gas"),
+        ("oil OR army", None),
+        ('"black or white"', None),  # a phrase: the words as written
+        ('author:"a or b" x', None),  # a field value
+        ("or oil", None),  # nothing before: no OR meant
+        ("oil or", None),
+        ("oil not", None),
+        ("oil or OR army", None),
+        ("oilor army", None),
+    ],
+)
+def test_a_lowercase_or_or_not_between_terms_is_offered_in_capitals(text: str, meant: str | None) -> None:
+    assert operators_meant(text) == meant

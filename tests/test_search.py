@@ -194,6 +194,16 @@ def test_ids_are_the_whole_result_set_newest_first(archive: Archive, truth: dict
     ]
 
 
+def test_a_lowercase_or_is_offered_as_the_operator(archive: Archive, crawled: Settings) -> None:
+    """`oil or army` finds oil AND army ("or" is too common a word to index): the did-you-mean
+    says what was probably meant, though there are hits."""
+    lower, both = archive.search("oil or army"), archive.search("oil army")
+    assert lower.total == both.total > 0 and lower.suggestion == "oil OR army"
+    assert archive.search("oil OR army").suggestion is None
+    shown = run_sitrep("--settings", str(crawled.source), "search", "oil or army")
+    assert shown.returncode == 0 and "Did you mean: oil OR army?" in shown.stdout
+
+
 def test_similar_and_get(archive: Archive) -> None:
     record = archive.search("oil", per_page=1).hits[0].record
     assert archive.get(record.id) == record
