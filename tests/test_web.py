@@ -230,6 +230,9 @@ def test_trends_against_the_truth(web: Served, truth: dict[str, Record]) -> None
     page = web.get("/trends?by=year&country=BY").text
     svg = page[page.index('<figure class="trend-chart">') :].split("</figure>")[0]
     assert svg.count('class="bar improved"') == sum(1 for n in data["overall"]["improved"] if n)
+    nothing = web.get("/api/trends?q=zzzzqqq")
+    assert nothing.status == 200 and nothing.json()["periods"] == [] and nothing.json()["undated"] == 0
+    assert web.get("/trends?q=zzzzqqq").status == 200
 
 
 # --- exports ------------------------------------------------------------------------------------
