@@ -49,11 +49,12 @@ def test_every_method_the_python_api_section_names_exists() -> None:
 
 
 def test_the_example_ids_are_records_of_the_demo(tmp_path: Path) -> None:
-    """A reader tries README's `show`, `cite`, `archived` and `diff` examples after `make demo`:
+    """A reader tries README's and `-h`'s `show`, `cite`, `archived` and `diff` examples after `make demo`:
     each id is a record of the demo's sample (the command's default count, the generator's seed)."""
     from sitrep.crawler.sample.generate import generate, read_truth
 
-    named = set(re.findall(r"sitrep (?:show|cite|archived|diff) ([0-9a-f]{6,16})\b", README))
+    helps = [cli.get_command(None, name).help or "" for name in ("show", "cite", "archived", "diff")]  # type: ignore[arg-type, union-attr]
+    named = set(re.findall(r"sitrep (?:show|cite|archived|diff) ([0-9a-f]{6,16})\b", "\n".join([README, *helps])))
     default = next(p.default for p in cli.commands["demo"].params if p.name == "count")
     generate(tmp_path, count=default)
     ids = [r.id for r in read_truth(tmp_path)]

@@ -265,3 +265,5 @@ def test_diff_of_a_record_with_one_version_is_json_with_json(edited: Edited) -> 
     data = json.loads(sitrep(edited, "diff", single, "--json").stdout)
     assert (data["ok"], data["id"], data["from"], data["to"]) == (True, single, 1, 1)
     assert (data["fields"], data["words_added"], data["words_removed"]) == ({}, 0, 0)
+    same = sitrep(edited, "diff", single, "1", "1").stdout
+    assert "nothing changed" in same and "(the text is the same)" in same and "but the text" not in same

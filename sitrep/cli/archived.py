@@ -22,8 +22,8 @@ def archived(state: State, ref: str, as_text: bool, url: str | None) -> None:
 
     \b
     Examples:
-      sitrep archived 970b43 > page.html
-      sitrep archived 970b43 --text | less
+      sitrep archived 110f7ca1 > page.html
+      sitrep archived 110f7ca1 --text | less
     """
     with open_archive(state) as archive:
         record_id = archive.resolve(ref)

@@ -19,8 +19,8 @@ def cite_command(state: State, ref: str, style: str) -> None:
 
     \b
     Examples:
-      sitrep cite 970b43
-      sitrep cite 970b433ca6c2f809 --style bibtex >> refs.bib
+      sitrep cite 110f7ca1
+      sitrep cite 110f7ca1402849f3 --style bibtex >> refs.bib
     """
     with open_archive(state) as archive:
         record = archive.get(archive.resolve(ref))

@@ -16,7 +16,7 @@ def diff_text(d: Diff, color: bool) -> str:
     for name, (old, new) in d.fields.items():
         lines.append(f"  {name}: {old!r} → {new!r}")
     if not d.fields:
-        lines.append("  no field changed but the text")
+        lines.append("  no field changed but the text" if d.words_added or d.words_removed else "  nothing changed")
     parts = []
     for i, change in enumerate(d.changes):
         words = list(change.words)
@@ -49,8 +49,8 @@ def diff_command(state: State, ref: str, old: int | None, new: int | None, as_js
 
     \b
     Examples:
-      sitrep diff 970b43
-      sitrep diff 970b43 1 3 --json
+      sitrep diff 110f7ca1
+      sitrep diff 110f7ca1 1 3 --json
     """
     with open_archive(state) as archive:
         record_id = archive.resolve(ref)
