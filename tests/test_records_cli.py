@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -217,6 +218,8 @@ def test_runs_list_one_run_and_its_problems(edited: Edited) -> None:
     listed = sitrep(edited, "runs").stdout.splitlines()
     assert [line.split(":")[0] for line in listed[:2]] == ["run 1", "run 2"]
     assert listed[1].startswith("run 2: ok, exit 0") and "1 changed" in listed[1]
+    unchanged = re.search(r"(\d+) unchanged", edited.crawl.stdout)  # the crawl's own report of run 2
+    assert unchanged and int(unchanged[1]) > 0 and f", {unchanged[1]} unchanged," in listed[1]
     data = json.loads(sitrep(edited, "runs", "2", "--json").stdout)
     (run,) = data["runs"]
     problems = data["problems"]

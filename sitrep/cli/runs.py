@@ -8,7 +8,7 @@ from sitrep.cli import output
 from sitrep.cli.common import CONTEXT, State, echo_json, open_archive, pass_state
 from sitrep.search.runs import Run
 
-SHOWN = ("fetched", "new", "changed", "failed", "dropped", "parse_errors", "unknown_verdicts")
+SHOWN = ("fetched", "new", "changed", "unchanged", "duplicate", "failed", "dropped", "parse_errors", "unknown_verdicts")
 
 
 def run_line(run: Run) -> str:
