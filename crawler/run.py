@@ -210,7 +210,7 @@ def refuse_sample_store(settings: Settings) -> None:
     with RecordStore(settings.data_dir, create=False) as store:
         if store.is_sample():
             raise ConfigError(
-                settings.source,
+                settings.source_of("storage.data_dir"),
                 "storage.data_dir",
                 f"{settings.data_dir} holds the generated sample archive of `sitrep demo`; point "
                 "storage.data_dir (or --data-dir) at a folder of its own for the real site",

@@ -204,6 +204,12 @@ class Settings:
     sites: dict[str, Site] = dataclasses.field(default_factory=dict)
     source: str = "defaults"
     countries: dict[str, dict[str, tuple[str, ...]]] = dataclasses.field(default_factory=dict)
+    origins: dict[str, str] = dataclasses.field(default_factory=dict, compare=False)  # "storage.data_dir" -> where set
+
+    def source_of(self, dotted: str) -> str:
+        """Where a setting's value came from: the file, a SITREP_* variable, the command line,
+        or the defaults; what an error about that value names."""
+        return self.origins.get(dotted, "defaults")
 
     @property
     def data_dir(self) -> Path:
@@ -528,6 +534,6 @@ def load(
         sites[name] = site
     countries = data.get("countries", {})
     countries = _convert(dict[str, dict[str, tuple[str, ...]]], countries, source, "countries")
-    settings = Settings(**sections, sites=sites, source=source, countries=countries)
+    settings = Settings(**sections, sites=sites, source=source, countries=countries, origins=origin)
     _check_ranges(settings, source, origin)
     return settings

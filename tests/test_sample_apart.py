@@ -23,3 +23,7 @@ def test_demo_uses_its_own_folder_and_a_crawl_refuses_it(tmp_path: Path) -> None
     assert (
         refused.stderr.count("\n") == 1 and "sample archive" in refused.stderr and "folder of its own" in refused.stderr
     )
+    assert refused.stderr.startswith("Error: command line: storage.data_dir:"), "the flag set it, not a file"
+    by_variable = run_sitrep("crawl", cwd=tmp_path, timeout=60, env={"SITREP_STORAGE_DATA_DIR": "demo-data"})
+    assert by_variable.returncode == 3
+    assert by_variable.stderr.startswith("Error: environment SITREP_STORAGE_DATA_DIR: storage.data_dir:")
