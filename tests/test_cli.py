@@ -30,7 +30,7 @@ def bad_inputs(tmp: Path, settings: str) -> list[tuple[list[str], int, str, dict
         ([*s, "nosuchcommand"], 2, "No such command 'nosuchcommand'", no_env),
         ([*s, "search", "oil", "--facet", "weather"], 2, "unknown facet", no_env),
         ([*s, "search", "oil", "--from", "2016-13"], 2, "there is no month 2016-13", no_env),
-        ([*s, "search", "oil", "--from", "2019", "--to", "2018"], 6, "is after to", no_env),
+        ([*s, "search", "oil", "--from", "2019", "--to", "2018"], 2, "is after to", no_env),
         ([*s, "search", '"oil supply'], 6, "unbalanced quotes", no_env),
         ([*s, "search", "(oil OR army"], 6, "unbalanced parentheses", no_env),
         ([*s, "search", "colour:red"], 6, "unknown field 'colour'", no_env),
