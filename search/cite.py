@@ -55,11 +55,19 @@ def text(record: Record, capture: Capture | None, site: str) -> str:
     )
 
 
-_BIB_SPECIAL = re.compile(r"([&%$#_{}])")
+# LaTeX's special characters, each replaced in one pass (the braces a replacement brings are
+# not escaped again, as they were when the backslash was replaced first)
+_BIB_ESCAPES = {
+    "\\": r"\textbackslash{}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    **{c: "\\" + c for c in "&%$#_{}"},
+}
+_BIB_SPECIAL = re.compile("|".join(re.escape(c) for c in _BIB_ESCAPES))
 
 
 def _bib(value: str) -> str:
-    return _BIB_SPECIAL.sub(r"\\\1", value.replace("\\", r"\textbackslash{}"))
+    return _BIB_SPECIAL.sub(lambda m: _BIB_ESCAPES[m[0]], value)
 
 
 def bibtex(record: Record, capture: Capture | None, site: str) -> str:

@@ -19,6 +19,7 @@ from sitrep.crawler.sample.server import serve
 from sitrep.errors import RecordNotFound
 from sitrep.index.store import RecordStore
 from sitrep.record import Record
+from sitrep.search import cite as citing
 from sitrep.search import diff as diffing
 from sitrep.search import records as refs
 from tests.conftest import run_sitrep, sample_settings
@@ -132,6 +133,34 @@ def test_diff_of_hand_made_versions() -> None:
     assert d.fields == {"trend": ("worsened", "improved")}
     assert d.marked() == "Oil deal The army moved [-north.-] {+south today.+}"
     assert (d.words_removed, d.words_added) == (1, 2)
+
+
+def test_citations_by_hand_escape_latex_and_date_the_capture_given() -> None:
+    """BibTeX's specials each escaped once (a backslash's braces were escaped again); the fetch
+    date and URL are those of the capture cited, an older one included, else the record's."""
+    record = Record(
+        id="c" * 16,
+        site="s",
+        url="https://belarusinfocus.pro/a/",
+        urls=("https://belarusinfocus.info/a/",),
+        lang="en",
+        layout="current",
+        title="Oil & gas: 50% up {again} \\ ~ ^ _#$",
+        fetched_at="2024-03-01T10:00:00Z",
+        week_start="2016-11-28",
+        week_end="2016-12-04",
+    )
+    older = refs.CaptureRef("https://belarusinfocus.info/a/", "2019-05-06T08:00:00Z", 200, "run-00001.warc.gz", 12, 34)
+    bib = citing.bibtex(record, older, "Belarus in Focus")
+    title = r"Oil \& gas: 50\% up \{again\} \textbackslash{} \textasciitilde{} \textasciicircum{} \_\#\$"
+    assert f"  title = {{{{{title}}}}}," in bib
+    assert "  url = {https://belarusinfocus.info/a/}," in bib and "  urldate = {2019-05-06}," in bib
+    text = citing.text(record, older, "Belarus in Focus")
+    assert (
+        "https://belarusinfocus.info/a/ (fetched 2019-05-06; archived copy: warc/run-00001.warc.gz at offset 12" in text
+    )
+    bare = citing.text(record, None, "Belarus in Focus")
+    assert "https://belarusinfocus.pro/a/ (fetched 2024-03-01; no archived copy" in bare
 
 
 def test_archived_is_the_page_as_fetched(edited: Edited) -> None:
