@@ -5,12 +5,19 @@ written from README's rule, not taken from the index code."""
 from __future__ import annotations
 
 import array
+import dataclasses
 import random
+from pathlib import Path
 
 import pytest
 
+from sitrep.config import load
 from sitrep.index.docvalues import DocValues, bits_of
+from sitrep.index.writing import rebuild_index
+from sitrep.record import finish
+from sitrep.search.api import Archive
 from sitrep.search.facets import by_week
+from tests.test_ranking import make_records, store_records
 
 
 def archive(size: int, seed: int) -> tuple[DocValues, list[int], list[int]]:
@@ -49,3 +56,26 @@ def test_undated_hits_follow_when_the_walk_runs_out_of_dated_ones() -> None:
     mask = bits_of(hits, 2000)
     assert by_week(dv, mask, True, needed) == dated[:5] + undated[:15]
     assert by_week(dv, mask, False, needed) == dated[:5][::-1] + undated[:15]
+
+
+def test_an_index_orders_records_of_one_week_by_id_whatever_order_they_were_stored_in(tmp_path: Path) -> None:
+    """README: equal weeks by id. Thirty records of three weeks, stored highest id first, and
+    five undated: the saved order of a real index, with a word and without; oldest first is
+    the dated part reversed."""
+    base = make_records(35, 4)
+    weeks = ["2016-11-28", "2016-12-05", "2016-12-12"]
+    dated = [dataclasses.replace(r, week_start=weeks[i % 3], week_end=weeks[i % 3]) for i, r in enumerate(base[:30])]
+    undated = [dataclasses.replace(r, week_start=None, week_end=None, date_source="none") for r in base[30:]]
+    records = sorted(dated + undated, key=lambda r: r.id, reverse=True)
+    store_records(tmp_path, [finish(r) for r in records])
+    settings = load(path=None, environ={}, overrides={"storage.data_dir": str(tmp_path)})
+    rebuild_index(settings)
+    by_id = sorted(dated, key=lambda r: r.id)
+    newest = [r.id for w in reversed(weeks) for r in by_id if r.week_start == w] + sorted(r.id for r in undated)
+    oldest = newest[:30][::-1] + newest[30:]  # the dated ones reversed (as the test above), undated last
+    with Archive(settings) as opened:
+        assert opened.ids() == newest
+        assert [h.record.id for h in opened.search("", sort="oldest", per_page=100).hits] == oldest
+        with_oil = [i for i in newest if "oil" in opened.get(i).text.lower()]
+        assert 0 < len(with_oil) < len(newest)
+        assert [h.record.id for h in opened.search("oil", sort="newest", per_page=100).hits] == with_oil
