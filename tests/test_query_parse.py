@@ -248,3 +248,20 @@ def test_trees_are_values(vocab: Vocabulary) -> None:
 )
 def test_a_lowercase_or_or_not_between_terms_is_offered_in_capitals(text: str, meant: str | None) -> None:
     assert operators_meant(text) == meant
+
+
+def test_filter_keywords_as_a_python_caller_passes_them(vocab: Vocabulary) -> None:
+    """A date or datetime is its Monday-to-Sunday week, as the same day written out is; an empty
+    string is no bound; a year 0 is a bad query, not a crash; a value given twice counts once."""
+    thursday = dt.date(2016, 12, 1)  # the week of Monday 28 November to Sunday 4 December 2016
+    for since, until in [(thursday, thursday), (dt.datetime(2016, 12, 1, 23, 59), dt.datetime(2016, 12, 1, 0, 1))]:
+        got = Filters.of(vocab, since=since, until=until)
+        assert (got.since, got.until) == (dt.date(2016, 11, 28), dt.date(2016, 12, 4))
+        assert got == Filters.of(vocab, since="2016-12-01", until="2016-12-01")
+    assert Filters.of(vocab, since="", until="  ") == Filters.of(vocab)
+    for zero in ("0000", "0000-05", 0):
+        with pytest.raises(QueryError, match="there is no"):
+            Filters.of(vocab, since=zero)
+    with pytest.raises(QueryError, match="there is no year"):
+        parse("oil date:0000", vocab, lambda w: w)
+    assert Filters.of(vocab, countries=["AZ", "azerbaijan", "az"]).countries == ("AZ",)
