@@ -170,22 +170,29 @@ def test_a_filter_ranks_like_the_unfiltered_list_restricted_to_it(archive) -> No
         ("2016", "2016", "2016-01-01", "2016-12-31"),
         ("2016-01-05", "2016-01-05", "2016-01-04", "2016-01-10"),
         ("2019-01", "2019-01", "2019-01-01", "2019-01-31"),
+        ("2024-01-19", "2024-01-19", "2024-01-15", "2024-01-21"),  # holds the last document indexed
     ],
 )
+@pytest.mark.parametrize(
+    ("query", "words", "any_word"), [("oil", ["oil"], False), ("oil OR army", ["oil", "army"], True)]
+)
 def test_a_narrow_filter_on_a_common_word_keeps_the_scores_and_order(  # type: ignore[no-untyped-def]
-    archive, since: str, until: str, first: str, last: str
+    archive, since: str, until: str, first: str, last: str, query: str, words: list[str], any_word: bool
 ) -> None:
     """Few matches against a long posting list are looked up one by one (search/ranking.py);
-    they must score and order exactly as the whole list restricted to them."""
+    they must score and order exactly as the whole list restricted to them, the last posting
+    of a list and a match holding only one of two words included."""
     opened, records = archive
-    everything = [(h.record.id, h.score) for h in opened.search("oil", per_page=1000, facets=()).hits]
-    hits = opened.search("oil", since=since, until=until, per_page=1000, facets=()).hits
+    everything = [(h.record.id, h.score) for h in opened.search(query, per_page=1000, facets=()).hits]
+    hits = opened.search(query, since=since, until=until, per_page=1000, facets=()).hits
     filtered = [(h.record.id, h.score) for h in hits]
     allowed = {r.id for r in records if first <= r.week_start <= last}
     assert 0 < len(filtered) < len(everything) / 8, "a narrow filter of a common word"
     assert filtered == [(rid, score) for rid, score in everything if rid in allowed]
-    expected = oracle(records, ["oil"], False)
+    expected = oracle(records, words, any_word)
     check_order(filtered, {rid: expected[rid] for rid, _ in filtered})
+    if first.startswith("2024"):
+        assert records[-1].id in {rid for rid, _ in filtered}, "the last document indexed is among them"
 
 
 def test_the_same_records_indexed_in_another_order_rank_alike(archive, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -289,3 +296,67 @@ def test_snippet_marks_exactly_the_words_that_stem_to_a_query_term(words: list[s
     found = snippet(text, stems, stem, width=10_000)
     expected = [m.span() for m in _WORD.finditer(text) if stem(m.group(0).lower()) in stems]
     assert (found.highlights if found else ()) == tuple(expected)
+
+
+def test_scores_are_bm25_exactly_when_every_text_has_the_same_length(tmp_path: Path) -> None:
+    """Every text 30 words long: BM25's length factor is 1 whatever Whoosh's one-byte lengths
+    round to, so each score must be the definition's to the 4 decimals shown, for words in 2, 15
+    and 60 of the 120 texts, 1 to 3 times each; and OR adds the words' scores."""
+    rng = random.Random(12)
+    targets = {"potash": 2, "treaty": 15, "pipeline": 60}  # word: in how many texts
+    holders = {w: set(rng.sample(range(120), df)) for w, df in targets.items()}
+    tfs: dict[tuple[str, int], int] = {}
+    records = []
+    for i in range(120):
+        body = []
+        for word in targets:
+            if i in holders[word]:
+                tfs[word, i] = rng.randint(1, 3)
+                body += [word] * tfs[word, i]
+        body += rng.choices(FILLER, k=20 - len(body))
+        rng.shuffle(body)
+        title, lead = rng.choices(FILLER, k=2), rng.choices(FILLER, k=4)
+        records.append(
+            dataclasses.replace(
+                make_records(1, i)[0],
+                id=f"{i:016x}",
+                title=" ".join(title),
+                lead=" ".join(lead) + ".",
+                body=(" ".join(body) + ".",),
+            )
+        )
+    assert {len(_WORD.findall("\n".join([*[r.title] * TITLE_WEIGHT, r.lead, *r.body]))) for r in records} == {30}
+    store_records(tmp_path, [finish(r) for r in records])
+    settings_ = load(path=None, environ={}, overrides={"storage.data_dir": str(tmp_path)})
+    rebuild_index(settings_)
+
+    def bm25(word: str, i: int) -> float:
+        if (word, i) not in tfs:
+            return 0.0
+        df, tf = targets[word], tfs[word, i]
+        return math.log(1 + (120 - df + 0.5) / (df + 0.5)) * tf * (K1 + 1) / (tf + K1)
+
+    with Archive(settings_) as opened:
+        for query, words in [(w, [w]) for w in targets] + [("potash OR treaty OR pipeline", list(targets))]:
+            hits = opened.search(query, per_page=200, facets=()).hits
+            assert len(hits) == len({i for w in words for i in holders[w]}), query
+            for hit in hits:
+                i = int(hit.record.id, 16)
+                assert hit.score == pytest.approx(sum(bm25(w, i) for w in words), abs=1e-4), (query, i)
+
+
+def test_a_narrow_filter_over_neighbouring_documents_scores_each_of_them(tmp_path: Path) -> None:
+    """Stored in date order, one week's records are neighbours in the index: looked up one by one
+    (the narrow-filter path), a match holding only one of the words must not make the lookup
+    pass over the next one's posting."""
+    records = sorted(make_records(300, 21), key=lambda r: (r.week_start, r.id))
+    store_records(tmp_path, records)
+    settings_ = load(path=None, environ={}, overrides={"storage.data_dir": str(tmp_path)})
+    rebuild_index(settings_)
+    with Archive(settings_) as opened:
+        for query in ("oil OR army", "potash OR treaty OR minsk"):
+            everything = [(h.record.id, h.score) for h in opened.search(query, per_page=1000, facets=()).hits]
+            week = [r.id for r in records if r.week_start == "2018-01-12"]
+            hits = opened.search(query, since="2018-01-12", until="2018-01-12", per_page=1000, facets=()).hits
+            assert 5 < len(hits) < len(everything) / 8, query
+            assert [(h.record.id, h.score) for h in hits] == [(i, s) for i, s in everything if i in week], query
