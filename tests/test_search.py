@@ -3,6 +3,7 @@ independently from the generator's ground truth."""
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import json
 import re
@@ -175,10 +176,17 @@ def test_highlighted_snippets_mark_the_query_words(archive: Archive) -> None:
     assert len(snippet.text) <= 260
 
 
-def test_did_you_mean(archive: Archive) -> None:
+def test_did_you_mean(archive: Archive, truth: dict[str, Record]) -> None:
     results = archive.search("sanctoins")
     assert results.total == 0 and results.suggestion == "sanctions"
     assert archive.search("sanctions").suggestion is None
+    # README: offered when a search finds fewer than three texts, not only none
+    weeks = sorted({r.week_start for r in truth.values() if r.week_start})
+    few = next(w for w in weeks if archive.search("oil", since=w, until=w).total in (1, 2))
+    found = archive.search("oil OR sanctoins", since=few, until=few)
+    assert found.total in (1, 2) and found.suggestion == "oil OR sanctions"
+    assert archive.search("oil", since="2016", until="2016").total >= 3
+    assert archive.search("oil OR sanctoins", since="2016", until="2016").suggestion is None
 
 
 def test_ids_are_the_whole_result_set_newest_first(archive: Archive, truth: dict[str, Record]) -> None:
@@ -224,11 +232,37 @@ def test_timeline_fills_empty_periods_with_zeros(archive: Archive, truth: dict[s
     assert set(split.series) <= {"improved", "worsened", "unchanged", "unknown"}
 
 
+def test_timeline_by_week_auto_and_country_against_the_truth(archive: Archive, truth: dict[str, Record]) -> None:
+    """Weeks are every Monday from the first hit's week to the last's, counted from the records;
+    auto picks weeks up to half a year of hits, months up to four years, years beyond; a country
+    split is the five commonest countries of the hits (most first, ties by code)."""
+    dated = [r for r in truth.values() if r.week_start]
+    spring = [r for r in dated if "2017-03-01" <= r.week_start <= "2017-06-30"]
+    weeks = archive.timeline("", since="2017-03", until="2017-06", by="week")
+    first = dt.date.fromisoformat(min(r.week_start for r in spring))
+    last = dt.date.fromisoformat(max(r.week_start for r in spring))
+    mondays = [(first + dt.timedelta(days=7 * n)).isoformat() for n in range((last - first).days // 7 + 1)]
+    assert weeks.periods == tuple(mondays) and len(mondays) > 8
+    assert dict(zip(weeks.periods, weeks.series["all"])) == {m: sum(r.week_start == m for r in spring) for m in mondays}
+    for since, until in [("2017-03", "2017-06"), ("2016", "2018"), (None, None)]:
+        days = [r.week_start for r in dated if (since is None or since <= r.week_start[: len(since)] <= until)]  # type: ignore[operator]
+        span = (dt.date.fromisoformat(max(days)) - dt.date.fromisoformat(min(days))).days
+        expected = "week" if span <= 183 else "month" if span <= 4 * 366 else "year"
+        assert archive.timeline("", since=since, until=until, by="auto").by == expected, (since, span)
+    counts = Counter(c for r in truth.values() for c in r.countries)
+    five = [c for c, _ in sorted(counts.items(), key=lambda cn: (-cn[1], cn[0]))][:5]
+    by_country = archive.timeline("", by="year", split="country")
+    assert list(by_country.series) == five
+    for code in five:
+        assert sum(by_country.series[code]) == sum(code in r.countries for r in dated)
+
+
 def test_stats(archive: Archive, truth: dict[str, Record]) -> None:
     stats = archive.stats()
     assert stats.records == 500
     assert dict((f.value, f.count) for f in stats.facets["lang"]) == Counter(r.lang for r in truth.values())
     assert stats.first_week == min(r.week_start for r in truth.values() if r.week_start)
+    assert stats.last_week == max(r.week_start for r in truth.values() if r.week_start)
     assert stats.last_crawl and stats.last_crawl["status"] == "ok"
 
 
