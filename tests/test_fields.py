@@ -227,3 +227,44 @@ def test_a_logo_h1_beside_the_title_h1_and_a_capitalised_category() -> None:
         SITE,
     )
     assert (r.title, r.title_source, r.topic) == ("Baku and Minsk sign an oil deal", "h1", "security-issues")
+
+
+@pytest.mark.parametrize(("length", "parses"), [(300, True), (301, False)])
+def test_a_title_may_be_300_characters_long_not_more(length: int, parses: bool) -> None:
+    title = ("Minsk oils " * 30)[: length - 1] + "x"  # words, ending in a letter
+    assert len(title) == length
+    html = page(f"<h1>{title}</h1>{TEXT}", title=f"{title} – Belarus in Focus")
+    if parses:
+        assert parse_article(URL, html, SITE).title == title
+    else:
+        with pytest.raises(ParseError, match=f"{length} characters, expected at most 300"):
+            parse_article(URL, html, SITE)
+
+
+def test_the_title_is_read_at_its_heading_not_at_an_earlier_copy_of_its_text() -> None:
+    """og:title names the text; a breadcrumb prints it first as a paragraph. The text starts
+    after the heading that prints it, not after the breadcrumb."""
+    r = parse_article(
+        URL,
+        page(
+            "<p>Baku and Minsk sign an oil deal</p><p>Posted in the weekly review by the editors</p>"
+            f"<h2>Baku and Minsk sign an oil deal</h2>{TEXT}",
+            title="Weekly",
+            head='<meta property="og:title" content="Baku and Minsk sign an oil deal">',
+        ),
+        SITE,
+    )
+    assert (r.title, r.title_source) == ("Baku and Minsk sign an oil deal", "og:title")
+    assert r.lead.startswith("Minsk signed") and "Posted in" not in r.text
+
+
+@pytest.mark.parametrize(
+    ("printed", "kept"),
+    [
+        ("The situation is hard to judge at this very moment", True),  # ten words
+        ("The situation is hard to judge at this very moment here", False),  # eleven: a sentence
+    ],
+)
+def test_a_verdict_not_in_the_table_is_kept_up_to_ten_words(printed: str, kept: bool) -> None:
+    r = parse_article(URL, page(f"<h1>Baku and Minsk sign an oil deal</h1><p>{printed}</p>{TEXT}"), SITE)
+    assert r.trend is None and r.trend_label == (printed if kept else None)
