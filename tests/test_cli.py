@@ -67,6 +67,8 @@ def bad_inputs(tmp: Path, settings: str) -> list[tuple[list[str], int, str, dict
         ([*s, "--data-dir", str(tmp / "empty-data"), "index"], 4, "no record store at", no_env),
         (["--settings", str(tmp / "missing.toml"), "stats"], 3, "file not found", no_env),
         (["--settings", str(tmp / "syntax.toml"), "stats"], 3, "not valid TOML", no_env),
+        (["--settings", str(tmp / "empty-data"), "stats"], 3, "is a directory, expected a TOML file", no_env),
+        (["stats"], 3, "is a directory, expected a TOML file", {"SITREP_SETTINGS": str(tmp / "empty-data")}),
         (["--settings", str(tmp / "unknown.toml"), "stats"], 3, "crawl.speed: unknown setting", no_env),
         (
             ["--settings", str(tmp / "negative.toml"), "stats"],

@@ -107,7 +107,7 @@ def hoist_globals(argv: list[str]) -> list[str]:
 @click.option(
     "--settings",
     "settings_path",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),  # a folder or a missing file is a bad settings file (exit 3), said by sitrep.config
     envvar="SITREP_SETTINGS",
     help="Settings file (default: ./settings.toml if present).",
 )
