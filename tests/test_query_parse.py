@@ -244,6 +244,9 @@ def test_trees_are_values(vocab: Vocabulary) -> None:
         ("oil not", None),
         ("oil or OR army", None),
         ("oilor army", None),
+        ("(or army)", None),  # nothing before it inside the brackets
+        ("(oil or)", None),
+        ("(oil not)", None),
     ],
 )
 def test_a_lowercase_or_or_not_between_terms_is_offered_in_capitals(text: str, meant: str | None) -> None:
