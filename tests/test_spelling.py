@@ -23,6 +23,8 @@ from sitrep.search.spelling import Speller, distance
         ("azerbajn", "azerbaijan", 2),
         ("oil", "army", 3),  # past the limit of 2: reported as 3
         ("беларусь", "беларуси", 1),
+        ("mixsk", "minks", 2),  # not a swap: x and k are not each other's neighbours
+        ("ax", "xb", 2),
     ],
 )
 def test_distance_counts_edits_as_a_person_would(a: str, b: str, edits: int) -> None:
@@ -55,3 +57,9 @@ def test_words_are_counted_once_per_text(tmp_path) -> None:  # type: ignore[no-u
     assert WordCounts.load(tmp_path, 7).counts == expected
     assert WordCounts.latest(tmp_path).counts == expected
     assert WordCounts.load(tmp_path, 8).counts == collections.Counter()
+
+
+def test_suggestions_two_letters_longer_or_two_letters_different() -> None:
+    speller = Speller(WordCounts(collections.Counter({"azerbaijan": 30, "minsk": 50, "mozyr": 4})))
+    assert speller.suggest("azerbajn") == "azerbaijan"  # two letters left out
+    assert speller.suggest("mansq") == "minsk"  # two letters wrong, both new to the word
