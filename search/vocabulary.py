@@ -66,7 +66,9 @@ class Vocabulary:
             return NONE
         if re.fullmatch(r"[A-Za-z]{2}", text) and text.upper() in iso_codes():
             return text.upper()
-        code = self._country_names.get(text.casefold()) or self._country_names.get(("the " + text).casefold())
+        key = text.casefold()
+        bare = key.removeprefix("the ")  # "the Netherlands" and "Netherlands", "Gambia" and "the Gambia"
+        code = self._country_names.get(key) or self._country_names.get(bare) or self._country_names.get("the " + bare)
         if code:
             return code
         raise QueryError(raw, f"unknown country {value!r}: use an ISO code (AZ) or a name (Azerbaijan)")

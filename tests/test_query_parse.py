@@ -268,3 +268,36 @@ def test_filter_keywords_as_a_python_caller_passes_them(vocab: Vocabulary) -> No
     with pytest.raises(QueryError, match="there is no year"):
         parse("oil date:0000", vocab, lambda w: w)
     assert Filters.of(vocab, countries=["AZ", "azerbaijan", "az"]).countries == ("AZ",)
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [("netherlands", "NL"), ("The Netherlands", "NL"), ("Gambia", "GM"), ("the Gambia", "GM"), ("az", "AZ")],
+)
+def test_countries_by_name_with_or_without_the(value: str, code: str, vocab: Vocabulary) -> None:
+    assert vocab.country(value, value) == code
+
+
+@pytest.mark.parametrize(
+    ("value", "slug"),
+    [("ruling elite", "the-ruling-elite"), ("elite", "the-ruling-elite"), ("Security issues", "security-issues")],
+)
+def test_topics_by_slug_label_or_a_part_of_either(value: str, slug: str, vocab: Vocabulary) -> None:
+    assert vocab.topic(value, value) == slug
+
+
+def test_a_part_that_fits_several_topics_names_them(vocab: Vocabulary) -> None:
+    with pytest.raises(QueryError, match="ambiguous: belarus-russia-relations, belarus-west-relations"):
+        vocab.topic("belarus", "belarus")
+
+
+@pytest.mark.parametrize(
+    ("words", "verdict"),
+    [
+        (["improved", "better", "gotten better", "up", "positive"], "improved"),
+        (["worsened", "worse", "got worse", "down", "negative"], "worsened"),
+        (["unchanged", "same", "not changed", "stable"], "unchanged"),
+    ],
+)
+def test_every_verdict_synonym(words: list[str], verdict: str, vocab: Vocabulary) -> None:
+    assert [vocab.trend(w, w) for w in words] == [verdict] * len(words)
