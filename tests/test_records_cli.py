@@ -200,6 +200,7 @@ def test_ids_by_prefix_or_url(edited: Edited) -> None:
     settings = load(edited.settings, environ={})
     with Archive(settings) as archive:
         assert archive.resolve(t.id[:6]) == t.id and archive.resolve(t.url) == t.id
+        assert archive.resolve(t.id[:8].upper()) == t.id  # pasted from a list that shouted it
         with pytest.raises(RecordNotFound) as short:
             archive.resolve(t.id[:5])
         assert "at least 6 characters" in short.value.one_line()
