@@ -52,6 +52,10 @@ def test_normal_form(url: str, normal: str) -> None:
         # only old-host aliases: the plainest moves to the current host
         ([f"{INFO}/society-and-politics/text/?page=1"], f"{PRO}/society-and-politics/text/"),
         (["http://belarusinfocus.info:8080/economy/old/"], f"{PRO}/economy/old/"),
+        # the host first: a numeric URL on the current host beats a named one on the old host
+        ([f"{INFO}/economy/named-slug/", f"{PRO}/7136-2/"], f"{PRO}/7136-2/"),
+        # a query that names the page stays
+        ([f"{PRO}/?p=7136"], f"{PRO}/?p=7136"),
     ],
 )
 def test_canonical_url(aliases: list[str], best: str) -> None:
