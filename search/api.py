@@ -39,7 +39,7 @@ from sitrep.search.generation import Generation, Matched, damage_is_index_damage
 from sitrep.search.highlight import Snippet, snippet, stemmer_of
 from sitrep.search.query import FIELD, And, Node, Or, Words, operators_meant, parse, walk
 from sitrep.search.results import FacetCount, Hit, Results, Stats, Timeline
-from sitrep.search.vocabulary import UNKNOWN, Vocabulary
+from sitrep.search.vocabulary import NONE, UNKNOWN, Vocabulary
 
 DEFAULT_FACETS = ("countries", "topic", "trend", "year")
 _WORD = re.compile(rf"{FIELD}|(?<![\w:])[^\W\d_]{{3,}}(?![\w:*?])")
@@ -191,6 +191,8 @@ class Archive(AnalysisMethods):
             find_snippets = functools.partial(self._snippets, terms=self._terms(matched.tree))
             hits = tuple(Hit(records[ids[d]], score, find_snippets) for d, score in chosen if ids[d] in records)
             counted = facet_math.counts(generation.docvalues, matched.mask, facets)
+            if "author" in counted:
+                counted["author"] = self._printed_authors(generation.docvalues, counted["author"])
             has_words = any(isinstance(n, Words) for n, _ in walk(matched.tree)) if matched.tree else False
             suggestion = operators_meant(text) or (
                 self._suggest(generation, text) if has_words and matched.total < 3 else None
@@ -246,6 +248,17 @@ class Archive(AnalysisMethods):
             return (found,)
         lead = record.lead if len(record.lead) <= width else record.lead[: record.lead.rfind(" ", 0, width)] + "…"
         return (Snippet(lead, ()),)
+
+    def _printed_authors(self, dv: DocValues, pairs: list[tuple[str, int]]) -> list[tuple[str, int]]:
+        """Author facet values as the pages print the names: the index holds them lower-cased
+        (a filter matches any case), so each value is shown as one of its records prints it."""
+        first: dict[str, str] = {}  # value -> the id of its first live record
+        for value, _ in pairs:
+            mask = dv.facets["author"].get(value, 0) & dv.live if value != NONE else 0
+            if mask:
+                first[value] = dv.ids[(mask & -mask).bit_length() - 1]
+        records = self.store.get_many(first.values())
+        return [(records[first[v]].author or v if first.get(v) in records else v, n) for v, n in pairs]
 
     def _suggest(self, generation: Generation, text: str) -> str | None:
         """The query with each word the index does not know replaced by its nearest known word

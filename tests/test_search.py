@@ -257,6 +257,16 @@ def test_timeline_by_week_auto_and_country_against_the_truth(archive: Archive, t
         assert sum(by_country.series[code]) == sum(code in r.countries for r in dated)
 
 
+def test_the_author_facet_prints_names_as_the_pages_do(archive: Archive, truth: dict[str, Record]) -> None:
+    """The index holds authors lower-cased (a filter matches any case); the facet shows them as
+    printed, and a facet value filters to the same records."""
+    shown = {f.value: f.count for f in archive.search("", facets="author").facets["author"]}
+    printed = Counter(r.author for r in truth.values() if r.author)
+    assert shown == {**printed, "none": sum(1 for r in truth.values() if not r.author)}
+    name, count = printed.most_common(1)[0]
+    assert name != name.lower() and archive.search("", authors=name, facets=()).total == count
+
+
 def test_stats(archive: Archive, truth: dict[str, Record]) -> None:
     stats = archive.stats()
     assert stats.records == 500
