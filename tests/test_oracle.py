@@ -240,6 +240,9 @@ def facet_counts(hits: list[Record]) -> dict[str, list[tuple[str, int]]]:
             pairs = sorted(counted.items(), reverse=True)
         else:
             pairs = sorted(counted.items(), key=lambda vn: (-vn[1], vn[0]))
+        if name == "author":  # counted and ordered in any case, shown as the pages print the name
+            printed = {r.author.casefold(): r.author for r in hits if r.author}
+            pairs = [(printed[v], n) for v, n in pairs]
         missing = sum(1 for r in hits if not get(r))
         out[name] = pairs + ([("none", missing)] if missing else [])
     return out
