@@ -258,7 +258,8 @@ class Archive(AnalysisMethods):
             if mask:
                 first[value] = dv.ids[(mask & -mask).bit_length() - 1]
         records = self.store.get_many(first.values())
-        return [(records[first[v]].author or v if first.get(v) in records else v, n) for v, n in pairs]
+        printed = {v: records[i].author for v, i in first.items() if i in records and records[i].author}
+        return [(printed.get(v, v), n) for v, n in pairs]
 
     def _suggest(self, generation: Generation, text: str) -> str | None:
         """The query with each word the index does not know replaced by its nearest known word

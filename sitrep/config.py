@@ -412,7 +412,8 @@ def _fields(obj: Any) -> dict[str, Any]:
     return out
 
 
-def _check_ranges(settings: Settings, source: str, origin: Mapping[str, str]) -> None:
+def _check_ranges(settings: Settings) -> None:
+    source, origin = settings.source, settings.origins
     for dotted, low in RANGES.items():
         section, key = dotted.split(".")
         value = getattr(getattr(settings, section), key)
@@ -535,5 +536,5 @@ def load(
     countries = data.get("countries", {})
     countries = _convert(dict[str, dict[str, tuple[str, ...]]], countries, source, "countries")
     settings = Settings(**sections, sites=sites, source=source, countries=countries, origins=origin)
-    _check_ranges(settings, source, origin)
+    _check_ranges(settings)
     return settings

@@ -17,10 +17,11 @@ from sitrep.search import cite
 from sitrep.search.api import Archive, Capture
 from sitrep.search.facets import FACET_FIELD
 from sitrep.search.results import Hit, Results, Stats, Timeline
+from sitrep.search.trends import BY
 from sitrep.web import archived
 from sitrep.web.backend import Backend
 from sitrep.web.params import FACETS, Search
-from sitrep.web.trends import BYS, trend_counts
+from sitrep.web.trends import trend_counts
 
 
 def backend(request: Request) -> Backend:
@@ -86,8 +87,8 @@ async def timeline(request: Request) -> Timeline:
 async def trends(request: Request) -> tuple[Search, dict[str, Any]]:
     state = Search.from_query(request.query_params)
     by = request.query_params.get("by", "quarter")
-    if by not in BYS:
-        raise QueryError(by, f"by must be {', '.join(BYS)}")
+    if by not in BY:
+        raise QueryError(by, f"by must be {', '.join(BY)}")
     return state, await backend(request).call(
         lambda a: trend_counts(a, state.q, by, state.filters()), ("trends", state, by)
     )

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from sitrep.search.trends import BY
 from sitrep.web import archived, charts, data
 from sitrep.web.params import FACET_PARAM, MAX_QUERY, Search
 from sitrep.web.render import country_name, render
@@ -120,7 +121,7 @@ async def trends_page(request: Request) -> Response:
             "small": small,
             "legend": charts.legend(),
             "by": by,
-            "bys": [(b, state.url("/trends", [("by", b)], page=1)) for b in ("month", "quarter", "year")],
+            "bys": [(b, state.url("/trends", [("by", b)], page=1)) for b in BY],
             "api_url": state.url("/api/trends", [("by", by)], page=1),
             "search_url": state.url("/"),
             "title": "Trends",

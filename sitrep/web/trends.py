@@ -13,8 +13,6 @@ from typing import Any
 from sitrep.search.api import Archive
 from sitrep.search.trends import VERDICTS, Series
 
-BYS = ("month", "quarter", "year")
-
 
 def _block(series: Series) -> dict[str, list[int]]:
     block = {v: [getattr(p, v) for p in series.periods] for v in VERDICTS}
